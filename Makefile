@@ -1,0 +1,52 @@
+# Two commands for newcomers: `make serve` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Material prints an English notice about MkDocs 2.0 on every build; editors need not see it.
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build test lint bench install install-test chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+serve: install
+	$(BIN)/mkdocs serve --livereload
+
+build: install
+	$(BIN)/mkdocs build --clean
+
+# Browser tests drive Debian's Chromium; install it when it is missing and we may.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "请先安装 Chromium：sudo apt-get install chromium"; exit 1; fi; }
+
+test: install-test chromium
+	$(BIN)/ruff check plugins scripts tests
+	$(BIN)/ruff format --check plugins scripts tests
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check --fix plugins scripts tests
+	$(BIN)/ruff format plugins scripts tests
+
+bench: install
+	$(BIN)/python scripts/bench_site.py
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,193 @@
+"""Split a content file into its YAML header and Markdown body, with line numbers for every key.
+
+Pure: takes the file's bytes, returns the header and body or raises `HeaderError` with every
+problem found, each with the line it is on. Editors' usual slips (GBK files, the full-width colon
+`标题：`, tabs, a header that never closes) get a message that says so in plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import Problem
+
+_FULLWIDTH_KEY = re.compile(r"^\s*([^\s:：#'\"-][^\s:：#'\"]*)\s*：")
+_FULLWIDTH_MARKS = {"－": "-", "　": "空格", "，": ",", "［": "[", "］": "]", "｛": "{", "｝": "}", "＃": "#"}
+_DELIMITER = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: object
+    line: int  # 1-based line in the file
+
+
+@dataclass(frozen=True)
+class Document:
+    header: dict[str, Entry]
+    body: str
+    body_line: int  # file line of the body's first line
+    header_line: int  # file line of the opening ---
+
+
+class HeaderError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM, LF or CRLF) → text; anything else → HeaderError saying how to fix it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HeaderError([_encoding_problem(path, "UTF-16（Unicode）")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            found = "GBK/GB18030（Windows 中文系统的默认编码）"
+        except UnicodeDecodeError:
+            found = "未知编码"
+        raise HeaderError([_encoding_problem(path, found, line)]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _encoding_problem(path: str, found: str, line: int | None = None) -> Problem:
+    return Problem(
+        path,
+        f"文件不是 UTF-8 编码，看起来是 {found}",
+        "请用记事本或 VS Code 打开，选择“另存为”，编码选“UTF-8”后保存",
+        line,
+    )
+
+
+def parse(text: str, path: str) -> Document:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise HeaderError(
+            [
+                Problem(
+                    path,
+                    "文件开头没有信息头",
+                    "第一行必须是三个减号 ---，接着写“标题: …”等信息，再用一行 --- 结束",
+                    1,
+                )
+            ]
+        )
+    end = next((i for i in range(1, len(lines)) if _DELIMITER.match(lines[i])), None)
+    if end is None:
+        raise HeaderError(
+            [
+                Problem(
+                    path,
+                    "信息头没有结束",
+                    "请在最后一个“键: 值”下面单独加一行 ---，把信息头和正文分开",
+                    1,
+                )
+            ]
+        )
+    header_lines = lines[1:end]
+    problems = _typing_slips(header_lines, path)
+    if problems:
+        raise HeaderError(problems)
+    header = _load_yaml("\n".join(header_lines), path, first_line=2)
+    body_lines = lines[end + 1 :]
+    return Document(header, "\n".join(body_lines), end + 2, 1)
+
+
+def _typing_slips(lines: list[str], path: str) -> list[Problem]:
+    """What YAML would report confusingly: tabs, full-width colons and other full-width marks."""
+    problems = []
+    for number, line in enumerate(lines, start=2):
+        if line.startswith("\t") or (line[: len(line) - len(line.lstrip())].count("\t")):
+            problems.append(
+                Problem(path, "这一行用 Tab 键缩进", "信息头里只能用空格缩进，请把 Tab 换成两个空格", number)
+            )
+            continue
+        if m := _FULLWIDTH_KEY.match(line):
+            key = m.group(1)
+            problems.append(
+                Problem(
+                    path,
+                    f"“{key}”后面用了中文全角冒号“：”",
+                    f"请改成英文半角冒号加一个空格，例如“{key}: …”",
+                    number,
+                )
+            )
+            continue
+        stripped = line.lstrip(" ")
+        indent = line[: len(line) - len(stripped)]
+        for mark, fix in _FULLWIDTH_MARKS.items():
+            if stripped.startswith(mark) or (mark == "　" and "　" in indent):
+                problems.append(
+                    Problem(
+                        path,
+                        f"这一行开头用了全角符号“{mark}”",
+                        f"请改成半角的“{fix}”（切换到英文输入法再输入）",
+                        number,
+                    )
+                )
+                break
+    return problems
+
+
+_YAML_HINTS = [
+    ("mapping values are not allowed", "这一行有多余的冒号", "值里含有冒号时，请给整个值加上英文引号，例如 标题: \"会议：学习\""),
+    ("could not find expected ':'", "这一行缺少冒号", "每一行都要写成“键: 值”，冒号后面要有一个空格"),
+    ("found character '\\t'", "这一行用了 Tab 键", "信息头里只能用空格，请把 Tab 换成两个空格"),
+    ("did not find expected key", "这一行的缩进不对", "同一级的键要左对齐；列表项以“- ”开头并对齐"),
+    ("did not find expected '-' indicator", "列表的缩进不对", "列表里每一项都以“- ”开头，并且左边对齐"),
+    ("found undefined alias", "这一行有多余的 * 号", "以 * 或 & 开头的值请加上英文引号"),
+    ("while scanning a quoted scalar", "引号没有成对", "请检查这一行的引号，开头和结尾都要有"),
+]
+
+
+def _load_yaml(text: str, path: str, first_line: int) -> dict[str, Entry]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise HeaderError(
+                [
+                    Problem(
+                        path,
+                        "信息头不是“键: 值”的格式",
+                        "每一行写成“标题: 会议名称”这样的形式",
+                        first_line + node.start_mark.line,
+                    )
+                ]
+            )
+        header: dict[str, Entry] = {}
+        problems = []
+        for key_node, value_node in node.value:
+            key = str(loader.construct_object(key_node, deep=True)).strip()
+            line = first_line + key_node.start_mark.line
+            if key in header:
+                problems.append(
+                    Problem(path, f"“{key}”写了两次", f"请删掉其中一行（另一处在第 {header[key].line} 行）", line)
+                )
+                continue
+            header[key] = Entry(loader.construct_object(value_node, deep=True), line)
+        if problems:
+            raise HeaderError(problems)
+        return header
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else None
+        detail = f"{exc.problem or ''} {exc.context or ''}"
+        for needle, message, hint in _YAML_HINTS:
+            if needle in detail:
+                raise HeaderError([Problem(path, message, hint, line)]) from None
+        raise HeaderError(
+            [Problem(path, f"信息头格式错误（{exc.problem}）", "请对照编辑指南里的示例检查这一行", line)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise HeaderError([Problem(path, f"信息头格式错误（{exc}）", "请对照编辑指南里的示例检查")]) from None
+    finally:
+        loader.dispose()

@@ -1,0 +1,154 @@
+"""From loaded content to the site's structure: what is published, every page's URI, and the lists.
+
+Pure functions over records; the plugin turns the `Site` into MkDocs files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .config import ActivityType
+from .errors import Problems
+from .model import Branch, Content, NewsItem
+from .slugs import file_slug, slugify
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A paginated list page: `uris[n]` is page n+1."""
+
+    key: str
+    title: str
+    items: list[NewsItem]
+    uris: list[str]
+    page_size: int
+
+    def page(self, number: int) -> list[NewsItem]:
+        return self.items[(number - 1) * self.page_size : number * self.page_size]
+
+
+@dataclass
+class Site:
+    content_dir: str
+    branches: list[Branch]  # sorted by order, then name
+    items: list[NewsItem]  # published, newest first
+    uris: dict[str, str] = field(default_factory=dict)  # item.source → src_uri
+    photo_uris: dict[str, str] = field(default_factory=dict)  # content path → src_uri
+    by_branch: dict[str, list[NewsItem]] = field(default_factory=dict)
+    news: Listing | None = None
+    types: dict[str, Listing] = field(default_factory=dict)
+    tags: dict[str, Listing] = field(default_factory=dict)
+
+    def branch_uri(self, branch_id: str) -> str:
+        return f"{self.content_dir}/{branch_id}/index.md"
+
+    def timeline_uri(self, branch_id: str) -> str:
+        return f"{self.content_dir}/{branch_id}/timeline.md"
+
+    def neighbours(self, item: NewsItem) -> tuple[NewsItem | None, NewsItem | None]:
+        """(newer, older) within the item's branch."""
+        items = self.by_branch[item.branch_id]
+        at = next(i for i, other in enumerate(items) if other is item)
+        newer = items[at - 1] if at > 0 else None
+        older = items[at + 1] if at + 1 < len(items) else None
+        return newer, older
+
+
+def select_published(content: Content, review_required: bool) -> tuple[list[NewsItem], Problems]:
+    """Drafts and (when review is required) unreviewed items stay out, each named in a warning."""
+    problems = Problems()
+    published = []
+    for item in content.items:
+        if item.branch_id not in content.branches:
+            continue
+        if item.is_draft:
+            problems.warning(item.source, "这是草稿（状态: 草稿），这次不发布", "审核通过后把“状态”改为“发布”或删掉这一行")
+        elif review_required and not item.reviewer:
+            problems.warning(
+                item.source,
+                "还没有审核人（审核），这次不发布",
+                "按“先审后发”的要求，审核通过后在信息头加一行“审核: 审核人姓名”",
+            )
+        else:
+            published.append(item)
+    return published, problems
+
+
+def build_site(
+    content: Content,
+    published: list[NewsItem],
+    content_dir: str,
+    types: list[ActivityType],
+    page_size: int,
+) -> tuple[Site, Problems]:
+    problems = Problems()
+    branches = sorted(content.branches.values(), key=lambda b: b.sort_key)
+    items = sorted(published, key=lambda i: i.sort_key, reverse=True)
+    site = Site(content_dir, branches, items)
+    _assign_uris(site, content.items, problems)
+    site.by_branch = {b.id: [] for b in branches}
+    by_type: dict[str, list[NewsItem]] = defaultdict(list)
+    by_tag: dict[str, list[NewsItem]] = defaultdict(list)
+    for item in items:
+        site.by_branch[item.branch_id].append(item)
+        by_type[item.type].append(item)
+        for tag in dict.fromkeys(item.tags):
+            by_tag[tag].append(item)
+    site.news = _listing("news", "新闻动态", items, "news", page_size)
+    site.types = {
+        t.name: _listing(t.name, t.name, by_type[t.name], f"types/{t.slug}", page_size) for t in types
+    }
+    tag_slugs: dict[str, str] = {}
+    for tag in sorted(by_tag, key=lambda t: (-len(by_tag[t]), t)):
+        slug = _unique(slugify(tag), tag_slugs)
+        tag_slugs[slug] = tag
+        site.tags[tag] = _listing(tag, tag, by_tag[tag], f"tags/{slug}", page_size)
+    return site, problems
+
+
+def _listing(key: str, title: str, items: list[NewsItem], base: str, page_size: int) -> Listing:
+    pages = max(1, -(-len(items) // page_size))
+    uris = [f"{base}/index.md"] + [f"{base}/page/{n}.md" for n in range(2, pages + 1)]
+    return Listing(key, title, items, uris, page_size)
+
+
+def _unique(slug: str, taken: dict[str, str] | set[str]) -> str:
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
+def _assign_uris(site: Site, all_items: list[NewsItem], problems: Problems) -> None:
+    """Item URIs from file names (stable as long as the file keeps its name), made ASCII and unique.
+
+    URIs are given to every loaded item, published or not, so that publishing one more item never
+    changes another item's URL.
+    """
+    taken: set[str] = set()
+    for item in sorted(all_items, key=lambda i: i.source):
+        base = f"{site.content_dir}/{item.branch_id}/news/{slugify(item.slug)}"
+        uri_base = _unique(base, taken)
+        if uri_base != base:
+            problems.warning(
+                item.source,
+                f"网址和另一条新闻重复（都是 {base}/），这条改用 {uri_base}/",
+                "两个文件名转成拼音后相同；请把其中一个文件改个名字，让网址固定下来",
+            )
+        taken.add(uri_base)
+        site.uris[item.source] = f"{uri_base}.md"
+        for photo in item.photos:
+            site.photo_uris.setdefault(photo.path, photo_uri(site.content_dir, photo.path))
+        if item.cover:
+            site.photo_uris.setdefault(item.cover, photo_uri(site.content_dir, item.cover))
+    for branch in site.branches:
+        for path in (branch.logo, *branch.images):
+            if path:
+                site.photo_uris.setdefault(path, photo_uri(site.content_dir, path))
+
+
+def photo_uri(content_dir: str, path: str) -> str:
+    *folders, name = path.split("/")
+    return "/".join([content_dir, *(slugify(f) for f in folders), file_slug(name)])

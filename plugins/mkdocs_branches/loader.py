@@ -1,0 +1,303 @@
+"""Read the content folder into typed records, collecting every problem instead of stopping at the first.
+
+This is the one checking pass: `mkdocs build` and `python -m mkdocs_branches check` both call
+`load_content`. It only reads files; it never writes, moves or deletes anything.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from . import schema
+from .config import ActivityType
+from .dates import DateError, When, split_file_stem
+from .errors import Problems
+from .frontmatter import Document, HeaderError, decode, parse
+from .model import Branch, Content, NewsItem, Photo
+
+BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"}
+_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: str = "branches"
+    branch_types: tuple[str, ...] = ()
+    activity_types: tuple[str, ...] = ()
+
+
+def settings_from(content_dir: str, branch_types: list[str], types: list[ActivityType]) -> Settings:
+    return Settings(content_dir, tuple(branch_types), tuple(t.name for t in types))
+
+
+def load_content(root: Path, settings: Settings) -> tuple[Content, Problems]:
+    """`root` holds mkdocs.yml; messages name files relative to it."""
+    problems = Problems()
+    content = Content()
+    base = root / settings.content_dir
+    if not base.is_dir():
+        problems.error(
+            settings.content_dir,
+            f"找不到内容文件夹“{settings.content_dir}”",
+            "请在 mkdocs.yml 旁边建立这个文件夹，每个支部一个子文件夹",
+        )
+        return content, problems
+    reader = _Reader(root, base, settings, problems)
+    for entry in sorted(base.iterdir()):
+        if entry.name.startswith((".", "_")) or not entry.is_dir():
+            continue
+        branch = reader.branch(entry)
+        if branch is None:
+            continue
+        content.branches[branch.id] = branch
+        news = entry / "news"
+        if news.is_dir() and reader.inside(news, reader.rel(news)):
+            for path in sorted(news.glob("*.md")):
+                item = reader.item(branch.id, path)
+                if item is not None:
+                    content.items.append(item)
+    return content, problems
+
+
+class _Reader:
+    def __init__(self, root: Path, base: Path, settings: Settings, problems: Problems) -> None:
+        self.root = root
+        self.base = base
+        self.real_base = base.resolve()
+        self.settings = settings
+        self.problems = problems
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def inside(self, path: Path, shown: str, line: int | None = None) -> bool:
+        """Refuse anything (a symlink, `..`) that resolves outside the content folder."""
+        real = path.resolve()
+        if real == self.real_base or self.real_base in real.parents:
+            return True
+        self.problems.error(
+            shown,
+            "这个路径指向内容文件夹以外的地方",
+            f"请把文件复制到“{self.settings.content_dir}”文件夹里面再引用，不要用 .. 或快捷方式（链接）",
+            line,
+        )
+        return False
+
+    def document(self, path: Path) -> Document | None:
+        shown = self.rel(path)
+        if not self.inside(path, shown):
+            return None
+        try:
+            return parse(decode(path.read_bytes(), shown), shown)
+        except HeaderError as exc:
+            self.problems.items.extend(exc.problems)
+        except OSError as exc:
+            self.problems.error(shown, f"无法读取文件（{exc.strerror}）", "请检查文件是否被其他程序占用")
+        return None
+
+    def branch(self, folder: Path) -> Branch | None:
+        shown = self.rel(folder)
+        if not BRANCH_ID.match(folder.name):
+            self.problems.error(
+                shown,
+                f"支部文件夹名“{folder.name}”不能用作支部编号",
+                "只能用小写英文字母、数字和减号（-），并以字母或数字开头，例如 jg1、xs-bk2",
+            )
+            return None
+        index = folder / "index.md"
+        if not index.is_file():
+            self.problems.error(
+                shown,
+                "这个支部文件夹里没有 index.md（支部品牌介绍）",
+                "请新建 index.md，写上“支部名称”和“品牌名称”，可参考其他支部的 index.md",
+            )
+            return None
+        doc = self.document(index)
+        if doc is None:
+            return None
+        path = self.rel(index)
+        values = schema.read_fields(doc.header, schema.BRANCH_FIELDS, path, self.problems)
+        if "name" not in values or "brand" not in values:
+            return None
+        get = _getter(values)
+        branch_type = get("type", "")
+        if branch_type and branch_type not in self.settings.branch_types:
+            self.problems.error(
+                path,
+                f"支部类型“{branch_type}”不在允许的列表里",
+                "可用的类型：" + "、".join(self.settings.branch_types),
+                values["type"].line,
+            )
+        logo = None
+        if "logo" in values:
+            logo = self.image_path(folder, get("logo"), path, values["logo"].line)
+        return Branch(
+            id=folder.name,
+            name=get("name"),
+            brand=get("brand"),
+            source=path,
+            slogan=get("slogan", ""),
+            logo=logo,
+            logo_meaning=get("logo_meaning", ""),
+            type=branch_type,
+            parent=get("parent", ""),
+            secretary=get("secretary", ""),
+            members=get("members"),
+            founded=get("founded"),
+            partners=get("partners", ()),
+            honors=get("honors", ()),
+            order=get("order"),
+            story=doc.body,
+            images=tuple(rel for rel, _ in self._body_images(folder, doc.body, path, doc.body_line)),
+        )
+
+    def item(self, branch_id: str, path: Path) -> NewsItem | None:
+        doc = self.document(path)
+        if doc is None:
+            return None
+        shown = self.rel(path)
+        values = schema.read_fields(doc.header, schema.ITEM_FIELDS, shown, self.problems)
+        get = _getter(values)
+        when = self._when(path.stem, values, shown)
+        item_type = get("type", "")
+        if item_type and item_type not in self.settings.activity_types:
+            self.problems.error(
+                shown,
+                f"活动类型“{item_type}”不在允许的列表里",
+                "可用的类型：" + "、".join(self.settings.activity_types),
+                values["type"].line,
+            )
+            return None
+        if when is None or "title" not in values or "type" not in values:
+            return None
+        news = path.parent
+        photos = self._photos(news, path.stem, values, doc.body, doc.body_line, shown)
+        cover = None
+        if "cover" in values:
+            cover = self.image_path(news, get("cover"), shown, values["cover"].line)
+        return NewsItem(
+            branch_id=branch_id,
+            slug=path.stem,
+            source=shown,
+            title=get("title"),
+            when=when,
+            type=item_type,
+            tags=get("tags", ()),
+            author=get("author", ""),
+            photographer=get("photographer", ""),
+            editor=get("editor", ""),
+            reviewer=get("reviewer", ""),
+            status=get("status", "published"),
+            cover=cover or (photos[0].path if photos else None),
+            photos=photos,
+            summary=get("summary", ""),
+            origin=get("source", ""),
+            body=doc.body,
+            body_line=doc.body_line,
+        )
+
+    def _when(self, stem: str, values: dict[str, schema.Value], shown: str) -> When | None:
+        try:
+            name_date, _ = split_file_stem(stem)
+        except DateError as exc:
+            self.problems.error(shown, f"文件名里的{exc}", "文件名要写成 年-月-日-简称.md，例如 2024-03-13-zhiweihui.md")
+            return None
+        given = values.get("date")
+        if given is None:
+            if name_date is None:
+                self.problems.error(
+                    shown,
+                    "不知道这条新闻的日期",
+                    "请在信息头加一行“日期: 2024-03-13”，或把文件名改成 2024-03-13-简称.md",
+                    1,
+                )
+                return None
+            return When(name_date)
+        when: When = given.value  # type: ignore[assignment]
+        if name_date is not None and when.date != name_date:
+            self.problems.error(
+                shown,
+                f"信息头的日期 {when.display()} 和文件名里的日期 {name_date.isoformat()} 不一致",
+                "请把两处改成同一天",
+                given.line,
+            )
+            return None
+        return when
+
+    def _photos(
+        self, news: Path, stem: str, values: dict[str, schema.Value], body: str, body_line: int, shown: str
+    ) -> tuple[Photo, ...]:
+        photos: list[Photo] = []
+        if "photos" in values:
+            line = values["photos"].line
+            for file, caption in values["photos"].value:  # type: ignore[union-attr]
+                rel = self.image_path(news, file, shown, line)
+                if rel:
+                    photos.append(Photo(rel, caption))
+        else:
+            folder = news / stem
+            if folder.is_dir() and self.inside(folder, self.rel(folder)):
+                for image in sorted(folder.iterdir()):
+                    if image.suffix.lower() in IMAGE_SUFFIXES and self.inside(image, self.rel(image)):
+                        photos.append(Photo(image.resolve().relative_to(self.real_base).as_posix()))
+        known = {p.path for p in photos}
+        for rel, alt in self._body_images(news, body, shown, body_line):
+            if rel not in known:
+                known.add(rel)
+                photos.append(Photo(rel, alt))
+        return tuple(photos)
+
+    def _body_images(self, folder: Path, body: str, shown: str, body_line: int) -> list[tuple[str, str]]:
+        """Images a Markdown body shows from the content folder, checked like any other image path."""
+        found = []
+        for m in _MD_IMAGE.finditer(body):
+            src = unquote(m["src"])
+            if "://" in src or src.startswith(("data:", "//")):
+                continue
+            line = body_line + body.count("\n", 0, m.start())
+            rel = self.image_path(folder, src, shown, line)
+            if rel:
+                found.append((rel, m["alt"]))
+        return found
+
+    def image_path(self, folder: Path, given: str, shown: str, line: int | None) -> str | None:
+        """An image path from content → its path relative to the content folder, or a problem."""
+        given = given.replace("\\", "/").strip()
+        pure = PurePosixPath(given)
+        if pure.is_absolute() or re.match(r"^[a-zA-Z]:", given):
+            self.problems.error(
+                shown, f"图片路径“{given}”是电脑上的绝对路径", "请把图片放进新闻的图片文件夹，写相对路径", line
+            )
+            return None
+        path = Path(os.path.normpath(folder / pure))
+        if not self.inside(path, shown, line):
+            return None
+        if not path.is_file():
+            self.problems.error(
+                shown,
+                f"找不到图片“{given}”",
+                "请检查文件名（包括大小写和扩展名 .jpg/.png）是否和文件夹里的一致",
+                line,
+            )
+            return None
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            self.problems.error(
+                shown,
+                f"“{given}”不是支持的图片格式",
+                "支持 jpg、jpeg、png、webp、heic、heif、gif",
+                line,
+            )
+            return None
+        return path.resolve().relative_to(self.real_base).as_posix()
+
+
+def _getter(values: dict[str, schema.Value]):
+    def get(name: str, default: object = None):
+        return values[name].value if name in values else default
+
+    return get

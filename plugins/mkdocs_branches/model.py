@@ -1,0 +1,90 @@
+"""Typed records of a college's content. No I/O here: `loader` reads files into these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import PartialDate, When
+
+DRAFT = "draft"
+PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Honor:
+    title: str
+    year: int | None = None
+
+    def display(self) -> str:
+        return f"{self.year}年 {self.title}" if self.year else self.title
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An image of an item: `path` is relative to the content folder (`jg1/news/x/01.jpg`)."""
+
+    path: str
+    caption: str = ""
+
+
+@dataclass
+class Branch:
+    id: str
+    name: str
+    brand: str
+    source: str  # `branches/jg1/index.md`, for messages
+    slogan: str = ""
+    logo: str | None = None  # relative to the content folder, like Photo.path
+    logo_meaning: str = ""
+    type: str = ""
+    parent: str = ""
+    secretary: str = ""
+    members: int | None = None
+    founded: PartialDate | None = None
+    partners: tuple[str, ...] = ()
+    honors: tuple[Honor, ...] = ()
+    order: float | None = None
+    story: str = ""  # the Markdown body
+    images: tuple[str, ...] = ()  # images the story shows, like Photo.path
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        return (self.order if self.order is not None else float("inf"), self.name)
+
+
+@dataclass
+class NewsItem:
+    branch_id: str
+    slug: str  # from the file name: unique within the branch, used in the URL
+    source: str  # `branches/jg1/news/2024-03-13-x.md`
+    title: str
+    when: When
+    type: str
+    tags: tuple[str, ...] = ()
+    author: str = ""
+    photographer: str = ""
+    editor: str = ""
+    reviewer: str = ""
+    status: str = PUBLISHED
+    cover: str | None = None  # like Photo.path; defaults to the first photo
+    photos: tuple[Photo, ...] = ()
+    summary: str = ""
+    origin: str = ""  # the `source` key: where the news first appeared
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        return (self.when, self.branch_id, self.slug)
+
+
+@dataclass
+class Content:
+    """Everything read from the content folder, before anything is left out."""
+
+    branches: dict[str, Branch] = field(default_factory=dict)
+    items: list[NewsItem] = field(default_factory=list)

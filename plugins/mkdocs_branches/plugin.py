@@ -1,0 +1,214 @@
+"""The `branches` MkDocs plugin: thin hooks over the loader, index and renderer."""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .config import BranchesConfig, activity_types
+from .errors import Problems, Severity, summary
+from .index import Listing, Site, build_site, select_published
+from .loader import load_content, settings_from
+from .model import Branch, NewsItem
+from .render import Renderer, link_rewriter, plain_summary
+
+log = get_plugin_logger(__name__)
+PACKAGE = Path(__file__).parent
+CSS_URI = "assets/branches/branches.css"
+TOP_PAGES = {"news/index.md": "新闻动态", "types/index.md": "活动类型", "tags/index.md": "标签"}
+
+
+@dataclass(frozen=True)
+class _Page:
+    kind: str  # home | branch | timeline | item | listing | directory
+    title: str
+    subject: object = None
+    number: int = 1
+
+
+class BranchesPlugin(BasePlugin[BranchesConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            self.types = activity_types(self.config.activity_types)
+        except ValueError as exc:
+            raise PluginError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        theme = config.theme
+        # Our overrides go after the site's own custom_dir, before the theme's templates.
+        theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
+        if theme.name == "material":
+            theme["font"] = False  # Google Fonts are unreachable where these sites are published
+        config.extra_css.append(CSS_URI)
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        return config
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        server.watch(str(self.root / self.config.content_dir))
+        return server
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        settings = settings_from(self.config.content_dir, self.config.branch_types, self.types)
+        content, problems = load_content(self.root, settings)
+        published, left_out = select_published(content, self.config.review_required)
+        problems.extend(left_out)
+        site, index_problems = build_site(
+            content, published, self.config.content_dir, self.types, self.config.list_page_size
+        )
+        problems.extend(index_problems)
+        self.site = site
+        self.renderer = Renderer(site, config.use_directory_urls)
+        self.pages: dict[str, _Page] = {}
+        self.body_targets: dict[str, set[str]] = {}
+        self._add_pages(files, config, problems)
+        _report(problems)
+        self.targets = self._link_targets()
+        return files
+
+    def _add_pages(self, files: Files, config: MkDocsConfig, problems: Problems) -> None:
+        site = self.site
+
+        def add(uri: str, page: _Page, in_nav: bool = False) -> None:
+            if files.get_file_from_path(uri) is not None:
+                problems.error(
+                    f"{config.docs_dir}/{uri}",
+                    "这个手写页面和自动生成的页面网址相同",
+                    "请给 docs/ 里的这个文件换个名字或换个文件夹",
+                )
+                return
+            level = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content="", inclusion=level))
+            self.pages[uri] = page
+
+        if files.get_file_from_path("index.md") is None:
+            add("index.md", _Page("home", config.site_name), in_nav=True)
+        for branch in site.branches:
+            add(site.branch_uri(branch.id), _Page("branch", f"{branch.brand} · {branch.name}", branch))
+            add(site.timeline_uri(branch.id), _Page("timeline", f"{branch.brand} · 活动时间线", branch))
+        for item in site.items:
+            add(site.uris[item.source], _Page("item", item.title, item))
+        listings = [(site.news, "新闻动态")]
+        listings += [(listing, f"活动类型：{name}") for name, listing in site.types.items()]
+        listings += [(listing, f"标签：{name}") for name, listing in site.tags.items()]
+        for listing, heading in listings:
+            for number, uri in enumerate(listing.uris, start=1):
+                title = heading if number == 1 else f"{heading}（第 {number} 页）"
+                add(uri, _Page("listing", title, listing, number), in_nav=uri in TOP_PAGES)
+        add("types/index.md", _Page("directory", "活动类型", "types"), in_nav=True)
+        add("tags/index.md", _Page("directory", "标签", "tags"), in_nav=True)
+        for path, uri in site.photo_uris.items():
+            source = self.root / self.config.content_dir / path
+            files.append(File.generated(config, uri, abs_src_path=str(source)))
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE / "assets" / "branches.css")))
+
+    def _link_targets(self) -> dict[str, str]:
+        """Source paths (relative to the site root) → the URIs they are published at."""
+        site, base = self.site, self.config.content_dir
+        targets = {item.source: site.uris[item.source] for item in site.items}
+        targets |= {branch.source: site.branch_uri(branch.id) for branch in site.branches}
+        targets |= {f"{base}/{path}": uri for path, uri in site.photo_uris.items()}
+        return targets
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        # Without a `nav:` setting, MkDocs files our top pages under folder-named sections ("News"):
+        # lift each lone page out of its section.
+        nav.items = [
+            item.children[0]
+            if isinstance(item, Section)
+            and len(item.children) == 1
+            and getattr(item.children[0], "file", None) is not None
+            and item.children[0].file.src_uri in TOP_PAGES
+            else item
+            for item in nav.items
+        ]
+        return nav
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if isinstance(page.meta.get("title"), str):
+            page.meta["title"] = html.escape(page.meta["title"])
+        if ours is None:
+            return markdown
+        page.meta["title"] = html.escape(ours.title)
+        if ours.kind == "item":
+            item: NewsItem = ours.subject  # type: ignore[assignment]
+            page.meta["description"] = html.escape(plain_summary(item))
+            return self._rewrite_links(item.body, item.source, page)
+        if ours.kind == "branch":
+            branch: Branch = ours.subject  # type: ignore[assignment]
+            page.meta["description"] = html.escape(branch.slogan or branch.name)
+            return self._rewrite_links(branch.story, branch.source, page)
+        if ours.kind != "home":
+            page.meta["search"] = {"exclude": True}  # lists repeat what item pages already hold
+        return ""
+
+    def _rewrite_links(self, markdown: str, source: str, page: Page) -> str:
+        source_dir = posixpath.dirname(source)
+        page_dir = posixpath.dirname(page.file.src_uri)
+        hits: set[str] = set()
+
+        def target(link: str) -> str | None:
+            if "://" in link or link.startswith(("/", "#", "mailto:", "data:")):
+                return None
+            resolved = self.targets.get(posixpath.normpath(posixpath.join(source_dir, unquote(link))))
+            if resolved is None:
+                return None
+            hits.add(resolved)
+            return posixpath.relpath(resolved, page_dir)
+
+        rewritten = link_rewriter(target)(markdown)
+        self.body_targets[page.file.src_uri] = hits
+        return rewritten
+
+    def on_page_content(self, html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        url = page.url
+        if page.file.src_uri == "index.md" and (ours is None or ours.kind == "home"):
+            return html_text + self.renderer.home(url, self.config.branch_types, self.config.home_latest)
+        if ours is None:
+            return html_text
+        subject = ours.subject
+        if ours.kind == "item":
+            shown = self.body_targets.pop(page.file.src_uri, set())
+            body_images = {p for p, uri in self.site.photo_uris.items() if uri in shown}
+            return self.renderer.item(subject, url, html_text, body_images)  # type: ignore[arg-type]
+        if ours.kind == "branch":
+            return self.renderer.branch(subject, url, html_text, self.config.branch_latest)  # type: ignore[arg-type]
+        if ours.kind == "timeline":
+            return self.renderer.timeline(subject, url)  # type: ignore[arg-type]
+        if ours.kind == "listing":
+            listing: Listing = subject  # type: ignore[assignment]
+            return self.renderer.listing(listing, ours.number, url, ours.title)
+        return self.renderer.directory(ours.title, self._directory(subject), url)  # type: ignore[arg-type]
+
+    def _directory(self, which: str) -> list[dict[str, object]]:
+        site: Site = self.site
+        if which == "types":
+            rules = {t.name: t.rule.display() if t.rule else "" for t in self.types}
+            return [
+                {"title": name, "uris": listing.uris, "count": len(listing.items), "rule": rules[name]}
+                for name, listing in site.types.items()
+            ]
+        return [
+            {"title": name, "uris": listing.uris, "count": len(listing.items), "rule": ""}
+            for name, listing in site.tags.items()
+        ]
+
+
+def _report(problems: Problems) -> None:
+    for problem in problems.sorted():
+        (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
+    if problems.errors:
+        raise PluginError(summary(problems.items))

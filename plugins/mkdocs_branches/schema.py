@@ -1,0 +1,236 @@
+"""The keys of the content format (English name + Chinese alias) and how each value is read.
+
+`read_fields` turns a parsed header into canonical names → converted values, recording a problem
+(with its line) for every unknown key, doubled key, missing key and wrong value, never raising.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .dates import DateError, parse_partial, parse_when
+from .errors import Problems
+from .frontmatter import Entry
+from .model import DRAFT, PUBLISHED, Honor
+
+
+class ValueProblem(ValueError):
+    """A value of the wrong kind; the message says what was expected, for editors."""
+
+
+def text(value: object) -> str:
+    if isinstance(value, (list, dict)):
+        raise ValueProblem("应该是一段文字，不是列表")
+    if isinstance(value, bool):
+        raise ValueProblem("应该是一段文字（是/否这类词请加上英文引号）")
+    return "" if value is None else str(value).strip()
+
+
+def whole_number(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueProblem("应该是一个整数，例如 35")
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise ValueProblem(f"应该是一个整数，例如 35（现在是“{value}”，请去掉“人”等文字）")
+        value = int(value.strip())
+    if value < 0:
+        raise ValueProblem("不能是负数")
+    return value
+
+
+def number(value: object) -> float:
+    if isinstance(value, bool):
+        raise ValueProblem("应该是一个数字，例如 1")
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueProblem("应该是一个数字，例如 1") from None
+
+
+_LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def text_list(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in _LIST_SEPARATORS.split(value) if part.strip())
+    if not isinstance(value, list):
+        raise ValueProblem("应该是一个列表，每项一行，以“- ”开头")
+    items = []
+    for entry in value:
+        if isinstance(entry, (list, dict)):
+            raise ValueProblem("列表里的每一项都应该是一段文字")
+        if entry is not None and str(entry).strip():
+            items.append(str(entry).strip())
+    return tuple(items)
+
+
+def honors(value: object) -> tuple[Honor, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        value = [value]
+    result = []
+    for entry in value:
+        if isinstance(entry, dict):
+            year = _first(entry, "year", "年份")
+            title = _first(entry, "title", "名称")
+            if not title:
+                raise ValueProblem("每项荣誉都要有 title（名称），例如 {year: 2023, title: 先进基层党组织}")
+            if year is not None and not (isinstance(year, int) or str(year).strip().isdigit()):
+                raise ValueProblem(f"荣誉的年份“{year}”应该是四位数字，例如 2023")
+            result.append(Honor(text(title), int(year) if year is not None else None))
+        else:
+            result.append(Honor(text(entry)))
+    return tuple(result)
+
+
+def photo_list(value: object) -> tuple[tuple[str, str], ...]:
+    """[path | {file, caption}] → ((path, caption), ...); paths are checked by the loader."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        value = [value]
+    result = []
+    for entry in value:
+        if isinstance(entry, dict):
+            file = _first(entry, "file", "文件")
+            if not file:
+                raise ValueProblem("每张图片都要写 file（文件），例如 {file: 2024-03-13-x/01.jpg, caption: 会议现场}")
+            result.append((text(file), text(_first(entry, "caption", "说明") or "")))
+        else:
+            result.append((text(entry), ""))
+    return tuple(result)
+
+
+def status(value: object) -> str:
+    word = text(value).lower()
+    if word in (DRAFT, "草稿"):
+        return DRAFT
+    if word in (PUBLISHED, "发布", "已发布", ""):
+        return PUBLISHED
+    raise ValueProblem(f"只能是 draft（草稿）或 published（发布），现在是“{value}”")
+
+
+def when(value: object) -> object:
+    try:
+        return parse_when(value)
+    except DateError as exc:
+        raise ValueProblem(str(exc)) from None
+
+
+def partial_date(value: object) -> object:
+    try:
+        return parse_partial(value)
+    except DateError as exc:
+        raise ValueProblem(str(exc)) from None
+
+
+def _first(mapping: dict, *keys: str) -> object:
+    for key in keys:
+        if mapping.get(key) is not None:
+            return mapping[key]
+    return None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    alias: str
+    read: Callable[[object], object]
+    required: bool = False
+
+
+BRANCH_FIELDS = (
+    Field("name", "支部名称", text, required=True),
+    Field("brand", "品牌名称", text, required=True),
+    Field("slogan", "品牌口号", text),
+    Field("logo", "品牌标识", text),
+    Field("logo_meaning", "标识释义", text),
+    Field("type", "支部类型", text),
+    Field("parent", "所属党组织", text),
+    Field("secretary", "支部书记", text),
+    Field("members", "党员人数", whole_number),
+    Field("founded", "成立时间", partial_date),
+    Field("partners", "共建单位", text_list),
+    Field("honors", "荣誉", honors),
+    Field("order", "排序", number),
+)
+
+ITEM_FIELDS = (
+    Field("title", "标题", text, required=True),
+    Field("date", "日期", when),
+    Field("type", "活动类型", text, required=True),
+    Field("tags", "标签", text_list),
+    Field("author", "作者", text),
+    Field("photographer", "摄影", text),
+    Field("editor", "编辑", text),
+    Field("reviewer", "审核", text),
+    Field("status", "状态", status),
+    Field("cover", "封面", text),
+    Field("photos", "图片", photo_list),
+    Field("summary", "摘要", text),
+    Field("source", "来源", text),
+)
+
+
+@dataclass(frozen=True)
+class Value:
+    value: object
+    line: int
+
+
+def read_fields(
+    header: dict[str, Entry], fields: tuple[Field, ...], path: str, problems: Problems
+) -> dict[str, Value]:
+    by_key = {f.name: f for f in fields} | {f.alias: f for f in fields}
+    values: dict[str, Value] = {}
+    seen_as: dict[str, str] = {}
+    for key, entry in header.items():
+        field = by_key.get(key) or by_key.get(key.lower())
+        if field is None:
+            problems.warning(path, f"不认识的键“{key}”", _suggest(key, by_key), entry.line)
+            continue
+        if field.name in seen_as:
+            problems.error(
+                path,
+                f"“{seen_as[field.name]}”和“{key}”是同一个键",
+                f"英文名和中文名只能写一个，请删掉其中一行（{field.name} = {field.alias}）",
+                entry.line,
+            )
+            continue
+        seen_as[field.name] = key
+        if entry.value is None or entry.value == "":
+            continue  # an empty key counts as not given
+        try:
+            values[field.name] = Value(field.read(entry.value), entry.line)
+        except ValueProblem as exc:
+            problems.error(path, f"“{key}”的值不对：{exc}", line=entry.line)
+    for field in fields:
+        if field.required and field.name not in values and field.name not in seen_as:
+            problems.error(
+                path,
+                f"缺少必填的键“{field.alias}”（{field.name}）",
+                f"请在信息头里加一行“{field.alias}: …”",
+                1,
+            )
+        elif field.required and field.name not in values and field.name in seen_as:
+            problems.error(
+                path,
+                f"“{seen_as[field.name]}”不能为空",
+                "请在冒号后面填上内容",
+                header[seen_as[field.name]].line,
+            )
+    return values
+
+
+def _suggest(key: str, known: dict[str, Field]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
+    if close:
+        field = known[close[0]]
+        return f"是不是想写“{close[0]}”？（{field.name} / {field.alias}）"
+    return "请对照编辑指南里的键表检查拼写；不需要的行可以删掉"
