@@ -39,7 +39,9 @@ class BranchesConfig(Config):
 
 
 PERIODS = {"month": "月", "quarter": "季度", "year": "年"}
-_RULE = re.compile(r"^(?:每|every\s*|per\s*)?(?P<period>月|季度|年|month|quarter|year)(?:\s*(?P<times>\d+)\s*次?)?$")
+_RULE = re.compile(
+    r"^(?:每|every\s*|per\s*)?(?P<period>月|季度|年|month|quarter|year)(?:\s*(?P<times>\d+)\s*次?)?$"
+)
 _PERIOD_NAMES = {"月": "month", "季度": "quarter", "年": "year"}
 
 

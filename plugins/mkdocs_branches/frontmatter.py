@@ -136,7 +136,11 @@ def _typing_slips(lines: list[str], path: str) -> list[Problem]:
 
 
 _YAML_HINTS = [
-    ("mapping values are not allowed", "这一行有多余的冒号", "值里含有冒号时，请给整个值加上英文引号，例如 标题: \"会议：学习\""),
+    (
+        "mapping values are not allowed",
+        "这一行有多余的冒号",
+        '值里含有冒号时，请给整个值加上英文引号，例如 标题: "会议：学习"',
+    ),
     ("could not find expected ':'", "这一行缺少冒号", "每一行都要写成“键: 值”，冒号后面要有一个空格"),
     ("found character '\\t'", "这一行用了 Tab 键", "信息头里只能用空格，请把 Tab 换成两个空格"),
     ("did not find expected key", "这一行的缩进不对", "同一级的键要左对齐；列表项以“- ”开头并对齐"),
@@ -170,7 +174,9 @@ def _load_yaml(text: str, path: str, first_line: int) -> dict[str, Entry]:
             line = first_line + key_node.start_mark.line
             if key in header:
                 problems.append(
-                    Problem(path, f"“{key}”写了两次", f"请删掉其中一行（另一处在第 {header[key].line} 行）", line)
+                    Problem(
+                        path, f"“{key}”写了两次", f"请删掉其中一行（另一处在第 {header[key].line} 行）", line
+                    )
                 )
                 continue
             header[key] = Entry(loader.construct_object(value_node, deep=True), line)

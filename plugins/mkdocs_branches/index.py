@@ -63,7 +63,9 @@ def select_published(content: Content, review_required: bool) -> tuple[list[News
         if item.branch_id not in content.branches:
             continue
         if item.is_draft:
-            problems.warning(item.source, "这是草稿（状态: 草稿），这次不发布", "审核通过后把“状态”改为“发布”或删掉这一行")
+            problems.warning(
+                item.source, "这是草稿（状态: 草稿），这次不发布", "审核通过后把“状态”改为“发布”或删掉这一行"
+            )
         elif review_required and not item.reviewer:
             problems.warning(
                 item.source,

@@ -205,7 +205,9 @@ class _Reader:
         try:
             name_date, _ = split_file_stem(stem)
         except DateError as exc:
-            self.problems.error(shown, f"文件名里的{exc}", "文件名要写成 年-月-日-简称.md，例如 2024-03-13-zhiweihui.md")
+            self.problems.error(
+                shown, f"文件名里的{exc}", "文件名要写成 年-月-日-简称.md，例如 2024-03-13-zhiweihui.md"
+            )
             return None
         given = values.get("date")
         if given is None:
@@ -235,7 +237,15 @@ class _Reader:
         photos: list[Photo] = []
         if "photos" in values:
             line = values["photos"].line
-            for file, caption in values["photos"].value:  # type: ignore[union-attr]
+            for number, (file, caption) in enumerate(values["photos"].value, start=1):  # type: ignore[arg-type]
+                if not file:
+                    self.problems.error(
+                        shown,
+                        f"第 {number} 张图片没有写文件名",
+                        "请写成 {file: 2024-03-13-x/01.jpg, caption: 会议现场}（file 也可以写作 文件）",
+                        line,
+                    )
+                    continue
                 rel = self.image_path(news, file, shown, line)
                 if rel:
                     photos.append(Photo(rel, caption))
@@ -271,7 +281,10 @@ class _Reader:
         pure = PurePosixPath(given)
         if pure.is_absolute() or re.match(r"^[a-zA-Z]:", given):
             self.problems.error(
-                shown, f"图片路径“{given}”是电脑上的绝对路径", "请把图片放进新闻的图片文件夹，写相对路径", line
+                shown,
+                f"图片路径“{given}”是电脑上的绝对路径",
+                "请把图片放进新闻的图片文件夹，写相对路径",
+                line,
             )
             return None
         path = Path(os.path.normpath(folder / pure))

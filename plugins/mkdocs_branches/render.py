@@ -141,7 +141,13 @@ class Renderer:
             self._render("item_head.html", page_url, **context)
             + body_html
             + self._render(
-                "item_tail.html", page_url, photos=photos, credits=credits, newer=newer, older=older, **context
+                "item_tail.html",
+                page_url,
+                photos=photos,
+                credits=credits,
+                newer=newer,
+                older=older,
+                **context,
             )
         )
 

@@ -90,7 +90,7 @@ def honors(value: object) -> tuple[Honor, ...]:
 
 
 def photo_list(value: object) -> tuple[tuple[str, str], ...]:
-    """[path | {file, caption}] → ((path, caption), ...); paths are checked by the loader."""
+    """[path | {file, caption}] → ((path, caption), ...); paths (even empty ones) are checked by the loader."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -98,9 +98,7 @@ def photo_list(value: object) -> tuple[tuple[str, str], ...]:
     result = []
     for entry in value:
         if isinstance(entry, dict):
-            file = _first(entry, "file", "文件")
-            if not file:
-                raise ValueProblem("每张图片都要写 file（文件），例如 {file: 2024-03-13-x/01.jpg, caption: 会议现场}")
+            file = _first(entry, "file", "文件") or ""
             result.append((text(file), text(_first(entry, "caption", "说明") or "")))
         else:
             result.append((text(entry), ""))

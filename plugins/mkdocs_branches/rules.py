@@ -1,0 +1,504 @@
+"""Organisational-life rules (组织生活达标), brand completeness and the CSV exports.
+
+Pure functions over records; the plugin renders the pages and writes the files.
+
+Judging: a branch is judged for every rule-bearing activity type in every period from the period holding
+its earliest published item up to the period holding the build date. Periods before the first item are
+not judged, whatever `founded` says; the period holding the build date is still running: it is marked
+`in_progress` and never counted as unmet. Only items dated on or before the build date count.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .config import PERIODS, ActivityType
+from .model import Branch, NewsItem
+
+PERIOD_ORDER = ("month", "quarter", "year")
+_STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+_LABEL = re.compile(r"^(?P<y>\d{4})(?:-Q(?P<q>[1-4])|-(?P<m>\d{2}))?$")
+_QUARTER_NAMES = "一二三四"
+
+MET, UNMET, OPEN = "达标", "未达标", "进行中"
+NO_ACTIVITY = "暂无活动"
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+
+def _check_period(period: str) -> None:
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}: expected one of {', '.join(PERIOD_ORDER)}")
+
+
+def period_start(day: dt.date, period: str) -> dt.date:
+    """The first day of the month / quarter / year holding `day`."""
+    _check_period(period)
+    if period == "month":
+        return dt.date(day.year, day.month, 1)
+    if period == "quarter":
+        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return dt.date(day.year, 1, 1)
+
+
+def period_of(day: dt.date, period: str) -> str:
+    """`2024-03` (month), `2024-Q1` (quarter) or `2024` (year)."""
+    _check_period(period)
+    if period == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if period == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def periods_between(start: dt.date, end: dt.date, period: str) -> list[str]:
+    """Labels of every period from the one holding `start` to the one holding `end`, both included."""
+    current, last = period_start(start, period), period_start(end, period)
+    labels = []
+    while current <= last:
+        labels.append(period_of(current, period))
+        index = current.year * 12 + current.month - 1 + _STEP_MONTHS[period]
+        current = dt.date(index // 12, index % 12 + 1, 1)
+    return labels
+
+
+def period_kind(label: str) -> str:
+    """`2024-03` → month, `2024-Q1` → quarter, `2024` → year."""
+    m = _LABEL.match(label)
+    if not m:
+        raise ValueError(f"not a period label: {label!r}")
+    return "quarter" if m["q"] else "month" if m["m"] else "year"
+
+
+def period_display(label: str) -> str:
+    """`2024-03` → 2024年3月, `2024-Q1` → 2024年第一季度, `2024` → 2024年."""
+    m = _LABEL.match(label)
+    if not m:
+        return label
+    if m["q"]:
+        return f"{m['y']}年第{_QUARTER_NAMES[int(m['q']) - 1]}季度"
+    if m["m"]:
+        return f"{m['y']}年{int(m['m'])}月"
+    return f"{m['y']}年"
+
+
+def period_short(label: str) -> str:
+    """Within one year: `2024-03` → 3月, `2024-Q1` → 一季度, `2024` → 全年."""
+    m = _LABEL.match(label)
+    if not m:
+        return label
+    if m["q"]:
+        return f"{_QUARTER_NAMES[int(m['q']) - 1]}季度"
+    if m["m"]:
+        return f"{int(m['m'])}月"
+    return "全年"
+
+
+def months_of_year(year: int, until: dt.date | None = None) -> list[str]:
+    """`2024-01` … `2024-12`, stopping at the month holding `until` when it falls in `year`."""
+    end = dt.date(year, 12, 1)
+    if until is not None and until.year == year:
+        end = dt.date(year, until.month, 1)
+    if until is not None and until.year < year:
+        return []
+    return periods_between(dt.date(year, 1, 1), end, "month")
+
+
+def build_date(source_date_epoch: str | None = None) -> dt.date:
+    """Today in Beijing time, or the day of `SOURCE_DATE_EPOCH` (for reproducible builds)."""
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    if source_date_epoch:
+        return dt.datetime.fromtimestamp(int(source_date_epoch), beijing).date()
+    return dt.datetime.now(beijing).date()
+
+
+# --- compliance ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """One branch, one rule-bearing type, one period."""
+
+    branch_id: str
+    type: str
+    period: str  # label: 2024-03 | 2024-Q1 | 2024
+    count: int
+    required: int
+    met: bool  # count >= required, also while in progress
+    in_progress: bool = False  # the period holding the build date: shown 进行中, never counted as unmet
+
+    @property
+    def kind(self) -> str:
+        return period_kind(self.period)
+
+    @property
+    def state(self) -> str:
+        """`open` | `met` | `unmet`: the CSS class is `bb-<state>`."""
+        return "open" if self.in_progress else "met" if self.met else "unmet"
+
+    @property
+    def label(self) -> str:
+        return OPEN if self.in_progress else MET if self.met else UNMET
+
+
+@dataclass(frozen=True)
+class BranchSummary:
+    """Counts over finished periods only: in-progress periods are in `in_progress`, not in `judged`."""
+
+    branch_id: str
+    judged: int
+    met: int
+    unmet: int
+    rate: float | None  # met / judged; None when nothing was judged
+    unmet_periods: tuple[tuple[str, str], ...] = ()  # (type, period), in result order
+    in_progress: int = 0
+    no_activity: bool = False  # no published item up to the build date (暂无活动)
+
+    @property
+    def rate_text(self) -> str:
+        return percent(self.rate)
+
+    @property
+    def status(self) -> str:
+        if self.no_activity:
+            return NO_ACTIVITY
+        if not self.judged:
+            return "首期进行中" if self.in_progress else ""
+        return "全部达标" if not self.unmet else f"{self.unmet} 项未达标"
+
+
+def percent(value: float | None) -> str:
+    """0.8333 → 83.3%; 1 → 100%; None → —."""
+    if value is None:
+        return "—"
+    text = f"{value * 100:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+def _counted(items: Iterable[NewsItem], build: dt.date) -> list[NewsItem]:
+    return [i for i in items if not i.is_draft and i.when.date <= build]
+
+
+def compliance(
+    branches: Sequence[Branch],
+    items: Iterable[NewsItem],
+    types: Sequence[ActivityType],
+    build: dt.date,
+) -> list[PeriodResult]:
+    """Results ordered by branch (as given), type (as configured), period.
+
+    `items` must be the published items; drafts are skipped anyway.
+    """
+    ruled = [t for t in types if t.rule is not None]
+    by_branch: dict[str, list[NewsItem]] = {}
+    for item in _counted(items, build):
+        by_branch.setdefault(item.branch_id, []).append(item)
+    results = []
+    for branch in branches:
+        own = by_branch.get(branch.id)
+        if not own:
+            continue
+        first = min(i.when.date for i in own)
+        for activity in ruled:
+            rule = activity.rule
+            assert rule is not None
+            counts = Counter(period_of(i.when.date, rule.period) for i in own if i.type == activity.name)
+            current = period_of(build, rule.period)
+            for label in periods_between(first, build, rule.period):
+                count = counts[label]
+                results.append(
+                    PeriodResult(
+                        branch.id,
+                        activity.name,
+                        label,
+                        count,
+                        rule.times,
+                        count >= rule.times,
+                        label == current,
+                    )
+                )
+    return results
+
+
+def summarize(
+    branches: Sequence[Branch],
+    results: Iterable[PeriodResult],
+    items: Iterable[NewsItem],
+    build: dt.date,
+) -> list[BranchSummary]:
+    """One summary per branch, in the order given."""
+    active = {i.branch_id for i in _counted(items, build)}
+    by_branch: dict[str, list[PeriodResult]] = {}
+    for result in results:
+        by_branch.setdefault(result.branch_id, []).append(result)
+    summaries = []
+    for branch in branches:
+        own = by_branch.get(branch.id, [])
+        done = [r for r in own if not r.in_progress]
+        met = sum(r.met for r in done)
+        summaries.append(
+            BranchSummary(
+                branch.id,
+                judged=len(done),
+                met=met,
+                unmet=len(done) - met,
+                rate=met / len(done) if done else None,
+                unmet_periods=tuple((r.type, r.period) for r in done if not r.met),
+                in_progress=len(own) - len(done),
+                no_activity=branch.id not in active,
+            )
+        )
+    return summaries
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A branch's results for the types sharing one period kind: rows are periods, columns types."""
+
+    kind: str  # month | quarter | year
+    types: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[PeriodResult | None, ...]], ...]
+
+    @property
+    def title(self) -> str:
+        return f"每{PERIODS[self.kind]}"
+
+
+def grids(results: Iterable[PeriodResult], branch_id: str, year: int | None = None) -> list[Grid]:
+    """The branch's results (of one year, if given) as one grid per period kind: month, quarter, year."""
+    own = [r for r in results if r.branch_id == branch_id and (year is None or r.period[:4] == f"{year:04d}")]
+    out = []
+    for kind in PERIOD_ORDER:
+        of_kind = [r for r in own if r.kind == kind]
+        if not of_kind:
+            continue
+        types = tuple(dict.fromkeys(r.type for r in of_kind))
+        cells = {(r.type, r.period): r for r in of_kind}
+        periods = sorted({r.period for r in of_kind})
+        rows = tuple((p, tuple(cells.get((t, p)) for t in types)) for p in periods)
+        out.append(Grid(kind, types, rows))
+    return out
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """How many published items of each type a branch has per month."""
+
+    months: tuple[str, ...]  # 2024-01 …
+    rows: tuple[tuple[str, tuple[int, ...], int], ...]  # (type, count per month, total)
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        return tuple(sum(row[1][i] for row in self.rows) for i in range(len(self.months)))
+
+    @property
+    def total(self) -> int:
+        return sum(row[2] for row in self.rows)
+
+
+def activity_counts(
+    items: Iterable[NewsItem], branch_id: str, types: Sequence[ActivityType], months: Sequence[str]
+) -> CountTable:
+    """Counts by type × month for every configured type (types met only in items come last)."""
+    wanted = set(months)
+    counts: Counter[tuple[str, str]] = Counter()
+    for item in items:
+        if item.branch_id == branch_id and not item.is_draft:
+            month = period_of(item.when.date, "month")
+            if month in wanted:
+                counts[(item.type, month)] += 1
+    names = list(dict.fromkeys([t.name for t in types] + sorted({t for t, _ in counts})))
+    rows = []
+    for name in names:
+        row = tuple(counts[(name, m)] for m in months)
+        rows.append((name, row, sum(row)))
+    return CountTable(tuple(months), tuple(rows))
+
+
+# --- brand completeness --------------------------------------------------------------------------
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE_LINE = re.compile(r"^\s*[-*_=]{3,}\s*$")
+
+
+def _covers(story: str, keywords: tuple[str, ...]) -> bool:
+    """A paragraph mentions a keyword, or a heading does and text follows it within its section."""
+    open_level = 0  # level of a matching heading still waiting for text
+    for line in _COMMENT.sub("", story).splitlines():
+        if not line.strip() or _RULE_LINE.match(line):
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            level = len(heading[1])
+            if open_level and level <= open_level:
+                open_level = 0
+            if not open_level and any(k in heading[2] for k in keywords):
+                open_level = level
+            continue
+        if open_level or any(k in line for k in keywords):
+            return True
+    return False
+
+
+def completeness(branch: Branch) -> list[tuple[str, bool]]:
+    """The parts of a brand profile, each with whether it is filled in."""
+    story = branch.story.strip()
+    return [
+        ("支部名称", bool(branch.name.strip())),
+        ("品牌名称", bool(branch.brand.strip())),
+        ("品牌标识", bool(branch.logo)),
+        ("标识释义", bool(branch.logo_meaning.strip())),
+        ("品牌口号", bool(branch.slogan.strip())),
+        ("品牌故事", bool(_COMMENT.sub("", story).strip())),
+        ("特色做法", _covers(story, ("特色做法", "工作法"))),
+        ("工作成效", _covers(story, ("成效",))),
+        ("荣誉", bool(branch.honors)),
+        ("共建单位", bool(branch.partners)),
+        ("支部书记", bool(branch.secretary.strip())),
+        ("党员人数", branch.members is not None),
+    ]
+
+
+def completeness_rate(parts: Sequence[tuple[str, bool]]) -> float:
+    return sum(done for _, done in parts) / len(parts) if parts else 1.0
+
+
+# --- everything for the review pages -------------------------------------------------------------
+
+
+@dataclass
+class Review:
+    build_date: dt.date
+    types: list[ActivityType]
+    results: list[PeriodResult]
+    summaries: dict[str, BranchSummary]
+    completeness: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    @property
+    def ruled_types(self) -> list[ActivityType]:
+        return [t for t in self.types if t.rule is not None]
+
+
+def evaluate(
+    branches: Sequence[Branch], items: Sequence[NewsItem], types: Sequence[ActivityType], build: dt.date
+) -> Review:
+    """Compliance, summaries and completeness for every branch, from the published items."""
+    results = compliance(branches, items, types, build)
+    summaries = summarize(branches, results, items, build)
+    return Review(
+        build,
+        list(types),
+        results,
+        {s.branch_id: s for s in summaries},
+        {b.id: completeness(b) for b in branches},
+    )
+
+
+def pending(items: Iterable[NewsItem], review_required: bool) -> list[NewsItem]:
+    """Items waiting for a reviewer: drafts, and (when review is required) items without a reviewer."""
+    return [i for i in items if i.is_draft or (review_required and not i.reviewer)]
+
+
+def pending_label(item: NewsItem) -> str:
+    return "草稿" if item.is_draft else "待审核"
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+ACTIVITY_HEADER = ("branch", "period", "type", "count", "required", "met", "in_progress")
+SUMMARY_HEADER = (
+    "branch",
+    "name",
+    "brand",
+    "judged",
+    "met",
+    "unmet",
+    "rate",
+    "completeness",
+    "in_progress",
+    "no_activity",
+    "missing",
+)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _cell(text: str) -> str:
+    """Text that Excel would take for a formula (=, +, -, @) is kept as text with a leading quote."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _write(rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def activity_csv(results: Iterable[PeriodResult], type_order: Sequence[str] = ()) -> str:
+    """One row per branch × rule-bearing type × period, sorted by branch id, type order, period.
+
+    Type order is `type_order`, then the order in which types first appear in `results`.
+    """
+    results = list(results)
+    order = {name: i for i, name in enumerate(dict.fromkeys([*type_order, *(r.type for r in results)]))}
+    rows = sorted(results, key=lambda r: (r.branch_id, order[r.type], r.period))
+    return _write(
+        [
+            ACTIVITY_HEADER,
+            *(
+                (
+                    r.branch_id,
+                    r.period,
+                    _cell(r.type),
+                    r.count,
+                    r.required,
+                    _flag(r.met),
+                    _flag(r.in_progress),
+                )
+                for r in rows
+            ),
+        ]
+    )
+
+
+def summary_csv(summaries: Iterable[BranchSummary], branches: Sequence[Branch]) -> str:
+    """One row per branch (sorted by id); rate and completeness as percentages (`83.3%`; `—`: none)."""
+    known = {b.id: b for b in branches}
+    rows: list[Sequence[object]] = [SUMMARY_HEADER]
+    for s in sorted(summaries, key=lambda s: s.branch_id):
+        branch = known[s.branch_id]
+        parts = completeness(branch)
+        missing = "、".join(name for name, done in parts if not done)
+        rows.append(
+            (
+                s.branch_id,
+                _cell(branch.name),
+                _cell(branch.brand),
+                s.judged,
+                s.met,
+                s.unmet,
+                "" if s.rate is None else percent(s.rate),
+                percent(completeness_rate(parts)),
+                s.in_progress,
+                _flag(s.no_activity),
+                missing,
+            )
+        )
+    return _write(rows)
+
+
+def to_excel_bytes(text: str) -> bytes:
+    """CSV text → UTF-8 with a BOM and CRLF line ends, which Excel opens without garbling Chinese."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")

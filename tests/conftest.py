@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+SITE_CONFIG = """\
+site_name: 测试学院
+site_url: https://www.example.edu.cn/xy/djpp/
+theme:
+  name: material
+  language: zh
+plugins:
+  - search:
+      lang: zh
+  - branches:
+      list_page_size: {page_size}
+"""
+
+
+def tree_hashes(*folders: Path) -> dict[str, str]:
+    """Every file under `folders` → its sha256, to prove that nothing was changed."""
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+class SiteProject:
+    """A real site in a temporary folder: mkdocs.yml, docs/ and branches/."""
+
+    def __init__(self, root: Path, page_size: int = 20) -> None:
+        self.root = root
+        write(root / "mkdocs.yml", SITE_CONFIG.format(page_size=page_size))
+        write(root / "docs" / "index.md", "# 首页\n\n学院介绍。\n")
+
+    def branch(self, branch_id: str, header: str, body: str = "") -> Path:
+        return write(self.root / "branches" / branch_id / "index.md", f"---\n{header.strip()}\n---\n{body}")
+
+    def item(self, branch_id: str, name: str, header: str, body: str = "正文。\n") -> Path:
+        return write(
+            self.root / "branches" / branch_id / "news" / name, f"---\n{header.strip()}\n---\n{body}"
+        )
+
+    def build(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    def html(self, url: str) -> str:
+        path = self.root / "site" / url.strip("/") / "index.html" if not url.endswith(".html") else None
+        return (path or self.root / "site" / url).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> SiteProject:
+    return SiteProject(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo college built once into a temporary folder (sources untouched)."""
+    out = tmp_path_factory.mktemp("demo") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return out

@@ -1,0 +1,70 @@
+"""Golden cases for the content model: each folder under tests/golden/ holds input files (`branches/…`)
+and `expected.yaml` (the records read, or the problems reported). Set UPDATE_GOLDEN=1 to rewrite
+the expectations after a deliberate change, then read the diff."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import tree_hashes
+from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES
+from mkdocs_branches.dates import PartialDate, When
+from mkdocs_branches.loader import Settings, load_content
+from mkdocs_branches.model import Branch, Honor, NewsItem, Photo
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+SETTINGS = Settings("branches", tuple(DEFAULT_BRANCH_TYPES), tuple(DEFAULT_ACTIVITY_TYPES))
+
+
+def plain(value: object) -> object:
+    if isinstance(value, (When, PartialDate)):
+        return value.display()
+    if isinstance(value, Honor):
+        return value.display()
+    if isinstance(value, Photo):
+        return [value.path, value.caption] if value.caption else value.path
+    if isinstance(value, tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def record(obj: Branch | NewsItem, skip: set[str]) -> dict[str, object]:
+    """A record's fields that differ from their defaults, as plain data."""
+    out = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.name in skip or value == f.default or value in ((), "", None):
+            continue
+        out[f.name] = plain(value)
+    return out
+
+
+def snapshot(root: Path) -> dict[str, object]:
+    content, problems = load_content(root, SETTINGS)
+    return {
+        "branches": {b.id: record(b, {"id", "source"}) for b in content.branches.values()},
+        "items": {i.source: record(i, {"source", "branch_id", "body_line"}) for i in content.items},
+        "problems": [f"{p.severity.value} {p}" for p in problems.sorted()],
+    }
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden(case: str) -> None:
+    folder = GOLDEN / case
+    before = tree_hashes(folder / "branches")
+    actual = snapshot(folder)
+    assert tree_hashes(folder / "branches") == before, "reading content must not change it"
+    expected_file = folder / "expected.yaml"
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected_file.write_text(
+            yaml.safe_dump(actual, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
+    assert actual == expected
+    for problem in actual["problems"]:
+        assert "Traceback" not in problem

@@ -1,0 +1,262 @@
+"""Whole-site builds into tmp_path, asserting on the HTML, the search index and the log."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SiteProject, tree_hashes
+
+JG1 = """
+name: 管理学院教工第一党支部
+brand: 红色引擎
+slogan: 党建引领发展
+type: 教工
+parent: 管理学院党委
+secretary: 王芳
+members: 23
+founded: 2015-09
+partners: [某某社区]
+honors:
+  - {year: 2023, title: 先进基层党组织}
+logo_meaning: 齿轮象征动力
+order: 1
+"""
+
+
+def item(title: str, type_: str = "支委会", extra: str = "reviewer: 王芳") -> str:
+    return f"title: {title}\ntype: {type_}\n{extra}"
+
+
+@pytest.fixture
+def college(project: SiteProject) -> SiteProject:
+    project.branch("jg1", JG1, "## 品牌内涵\n\n红色引擎的故事。\n")
+    project.branch("xs1", "支部名称: 本科生第一党支部\n品牌名称: 青春领航\n支部类型: 学生\n排序: 2")
+    project.item(
+        "jg1",
+        "2024-03-13-zhiweihui.md",
+        item("三月支委会") + "\ntags: [组织建设]\nauthor: 李明",
+        "研究三月工作。\n",
+    )
+    project.item("jg1", "2024-04-02-清明祭扫.md", item("清明祭扫", "主题党日") + "\ntags: [组织建设]")
+    project.item(
+        "jg1", "2024-05-01-dangke.md", item("五月党课", "党课"), "[上一次](2024-04-02-清明祭扫.md)\n"
+    )
+    project.item(
+        "xs1", "2024-03-20-a.md", "标题: 学生党课\n日期: 2024-03-20 14:30\n活动类型: 党课\n审核: 张三"
+    )
+    return project
+
+
+def test_builds_every_page(college: SiteProject) -> None:
+    result = college.build()
+    assert result.returncode == 0, result.stderr
+    home = college.html("")
+    assert home.count('class="bb-card"') == 2
+    assert "红色引擎" in home and "青春领航" in home and "党建引领发展" in home
+    assert home.index("红色引擎") < home.index("青春领航")  # by `order`
+    assert "3 条动态" in home and "最近 2024年5月1日" in home
+    branch = college.html("branches/jg1/")
+    for text in (
+        "管理学院教工第一党支部",
+        "王芳",
+        "23 名",
+        "2015年9月",
+        "某某社区",
+        "先进基层党组织",
+        "齿轮象征动力",
+    ):
+        assert text in branch
+    assert "红色引擎的故事" in branch
+    assert branch.index("五月党课") < branch.index("三月支委会")  # newest first
+
+    page = college.html("branches/jg1/news/2024-03-13-zhiweihui/")
+    assert "<h1>三月支委会</h1>" in page
+    assert '<time datetime="2024-03-13">2024年3月13日</time>' in page
+    assert 'href="../../../../types/zhi-wei-hui/"' in page
+    assert "#组织建设" in page and "<dt>作者</dt><dd>李明</dd>" in page
+    assert 'href="../2024-04-02-qing-ming-ji-sao/"' in page  # the newer neighbour
+    assert 'href="../../"' in page  # back to the branch
+
+    later = college.html("branches/jg1/news/2024-05-01-dangke/")
+    assert '<a href="../2024-04-02-qing-ming-ji-sao/">上一次</a>' in later  # link between items rewritten
+    xs = college.html("branches/xs1/news/2024-03-20-a/")
+    assert "2024年3月20日 14:30" in xs
+
+    timeline = college.html("branches/jg1/timeline/")
+    assert re.search(r"2024年.*5月.*五月党课.*4月.*清明祭扫.*3月.*三月支委会", timeline, re.S)
+    assert "学生党课" in college.html("types/dang-ke/") and "五月党课" in college.html("types/dang-ke/")
+    assert "三月支委会" not in college.html("types/dang-ke/")
+    tag = college.html("tags/zu-zhi-jian-she/")
+    assert "三月支委会" in tag and "清明祭扫" in tag and "五月党课" not in tag
+
+
+def test_news_list_is_paginated(tmp_path: Path) -> None:
+    project = SiteProject(tmp_path, page_size=2)
+    project.branch("jg1", JG1)
+    for day in range(1, 6):
+        project.item("jg1", f"2024-03-0{day}-x.md", item(f"第{day}次会议"))
+    assert project.build().returncode == 0
+    first, second, third = (project.html(u) for u in ("news/", "news/page/2/", "news/page/3/"))
+    assert "第5次会议" in first and "第4次会议" in first and "第3次会议" not in first
+    assert "第3次会议" in second and "第1次会议" in third
+    assert 'href="page/2/" rel="next"' in first
+    assert 'href="../../" rel="prev"' in second
+    branch = project.html("branches/jg1/")
+    assert "全部 5 条动态" not in branch  # all five fit in branch_latest (10)
+
+
+def test_drafts_and_unreviewed_are_left_out_everywhere(college: SiteProject) -> None:
+    college.item("jg1", "2024-06-01-draft.md", item("草稿新闻") + "\nstatus: draft")
+    college.item("jg1", "2024-06-02-noreview.md", item("未审新闻", extra=""))
+    result = college.build()
+    assert result.returncode == 0
+    assert "2024-06-01-draft.md" in result.stderr and "草稿" in result.stderr
+    assert "2024-06-02-noreview.md" in result.stderr and "审核" in result.stderr
+    site = college.root / "site"
+    assert not (site / "branches/jg1/news/2024-06-01-draft").exists()
+    assert not (site / "branches/jg1/news/2024-06-02-noreview").exists()
+    everything = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    everything += (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "草稿新闻" not in everything and "未审新闻" not in everything
+    strict = college.build("--strict")
+    assert strict.returncode != 0
+
+
+def test_review_can_be_turned_off(college: SiteProject) -> None:
+    config = college.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - branches:\n", "  - branches:\n      review_required: false\n"
+        ),
+        encoding="utf-8",
+    )
+    college.item("jg1", "2024-06-02-noreview.md", item("未审新闻", extra=""))
+    assert college.build("--strict").returncode == 0
+    assert "未审新闻" in college.html("branches/jg1/news/2024-06-02-noreview/")
+
+
+HOSTILE = '</title><script>alert(1)</script> & "引号"'
+
+
+def test_every_content_string_is_escaped(project: SiteProject) -> None:
+    project.branch(
+        "jg1",
+        f"name: '{HOSTILE}'\nbrand: '<img src=x onerror=alert(2)>'\nslogan: '{HOSTILE}'\n"
+        f"partners: ['<b>x</b>']\nhonors: ['<i>y</i>']",
+    )
+    project.item(
+        "jg1",
+        "2024-03-13-x.md",
+        f"title: '{HOSTILE}'\ntype: 支委会\nreviewer: '<u>r</u>'\ntags: ['<s>t</s>']\n"
+        f"summary: '{HOSTILE}'\nauthor: '<em>a</em>'",
+    )
+    assert project.build().returncode == 0
+    site = project.root / "site"
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page
+        assert "<img src=x" not in text, page
+        for tag in ("<b>x", "<i>y", "<u>r", "<s>t", "<em>a"):
+            assert tag not in text, (page, tag)
+    item_page = project.html("branches/jg1/news/2024-03-13-x/")
+    assert (
+        "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;引号&#34; - 测试学院</title>"
+        in (item_page)
+    )
+    assert '<meta name="description" content="&lt;/title&gt;&lt;script&gt;' in item_page
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    titles = [doc["title"] for doc in index["docs"]]
+    assert not any("<script>" in t for t in titles)
+
+
+def test_urls_are_ascii_stable_and_unique(project: SiteProject) -> None:
+    project.branch("jg1", JG1)
+    project.item("jg1", "2024-03-13-学习会.md", item("同名同日"))
+    project.item("jg1", "2024-03-13-xuexihui.md", item("同名同日"))
+    project.item("jg1", "2024-03-13-xue-xi-hui.md", item("同名同日"))
+    result = project.build()
+    assert result.returncode == 0
+    news = project.root / "site/branches/jg1/news"
+    folders = sorted(p.name for p in news.iterdir())
+    assert folders == ["2024-03-13-xue-xi-hui", "2024-03-13-xue-xi-hui-2", "2024-03-13-xuexihui"]
+    assert all(p.is_relative_to(project.root / "site") for p in news.rglob("*"))
+    assert "2024-03-13-xue-xi-hui-2" in result.stderr  # the editor is told to rename one
+
+
+def test_works_under_any_sub_path_and_loads_nothing_from_other_hosts(college: SiteProject) -> None:
+    assert college.build().returncode == 0
+    site = college.root / "site"
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]  # MkDocs roots 404 at site_url
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        loaded = re.findall(r'\bsrc="([^"]+)"', text) + re.findall(r'<link\b[^>]*\bhref="([^"]+)"', text)
+        for url in loaded:
+            # Only the canonical link may name the site's own absolute URL.
+            if url.startswith(("http://", "https://", "//")):
+                assert url.startswith("https://www.example.edu.cn/xy/djpp/"), (page, url)
+        links = loaded + re.findall(r'<a\b[^>]*\bhref="([^"]+)"', text)
+        assert not [url for url in links if url.startswith("/") and not url.startswith("//")], page
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_search_indexes_items_but_not_lists(college: SiteProject) -> None:
+    assert college.build().returncode == 0
+    index = json.loads((college.root / "site/search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "branches/jg1/news/2024-03-13-zhiweihui/" in locations
+    assert not any(loc.startswith(("news/", "types/", "tags/")) for loc in locations)
+    assert index["config"]["lang"] == ["zh"]
+    # jieba separates words with zero-width spaces
+    assert any("研究三月工作" in doc["text"].replace("\u200b", "") for doc in index["docs"])
+    item_doc = next(d for d in index["docs"] if d["location"] == "branches/jg1/news/2024-03-13-zhiweihui/")
+    assert "下一篇" not in item_doc["text"].replace("\u200b", "")  # page chrome is not indexed
+
+
+def test_content_errors_fail_the_build_without_traceback(college: SiteProject) -> None:
+    college.item("jg1", "2024-07-01-bad.md", "标题：会议\ntype: 支委会")
+    college.item("jg1", "2024-07-02-bad.md", "title: x\ntype: 不存在的类型\nreviewer: a")
+    before = tree_hashes(college.root / "branches", college.root / "docs")
+    result = college.build()
+    assert result.returncode != 0
+    assert "branches/jg1/news/2024-07-01-bad.md:2" in result.stderr and "全角冒号" in result.stderr
+    assert "branches/jg1/news/2024-07-02-bad.md:3" in result.stderr and "支部党员大会" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hashes(college.root / "branches", college.root / "docs") == before
+
+
+def test_photos_are_published_and_body_images_resolve(project: SiteProject) -> None:
+    from PIL import Image
+
+    project.branch("jg1", JG1)
+    folder = project.root / "branches/jg1/news/2024-03-13-清明"
+    folder.mkdir(parents=True)
+    for name in ("01.jpg", "现场.jpg"):
+        Image.new("RGB", (64, 48), "red").save(folder / name)
+    project.item("jg1", "2024-03-13-清明.md", item("清明"), "![现场照片](2024-03-13-清明/现场.jpg)\n")
+    assert project.build().returncode == 0
+    page = project.html("branches/jg1/news/2024-03-13-qing-ming/")
+    assert re.search(r'<img alt="现场照片" src="[^"]+"', page)
+    src = re.search(r'<img alt="现场照片" src="([^"]+)"', page).group(1)
+    assert (project.root / "site/branches/jg1/news/2024-03-13-qing-ming" / src).is_file()
+    assert page.count("现场照片") == 1  # shown in the body, not repeated below
+
+
+def test_serve_watches_the_content_folder(college: SiteProject) -> None:
+    from mkdocs.config import load_config
+
+    config = load_config(str(college.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = config.plugins.on_serve(Server(), config=config, builder=None)
+    assert str(college.root / "branches") in server.watched
