@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["browser"]  # the `browser` fixture
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 SITE_CONFIG = """\

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import SiteProject, tree_hashes
 
 JG1 = """
@@ -253,7 +254,8 @@ def test_serve_watches_the_content_folder(college: SiteProject) -> None:
     config = config.plugins.on_config(config)
 
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path: str) -> None:
             self.watched.append(path)

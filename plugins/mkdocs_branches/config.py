@@ -32,10 +32,22 @@ class BranchesConfig(Config):
     branch_types = c.ListOfItems(c.Type(str), default=list(DEFAULT_BRANCH_TYPES))
     activity_types = c.Type(dict, default=dict(DEFAULT_ACTIVITY_TYPES))
     review_required = c.Type(bool, default=True)
+    # Preview shows drafts and unreviewed items, marked as such. Unset: on for `mkdocs serve` only.
+    # The environment variable BRANCHES_PREVIEW=1 / 0 overrides both.
+    preview = c.Optional(c.Type(bool))
 
     list_page_size = c.Type(int, default=20)
     branch_latest = c.Type(int, default=10)
     home_latest = c.Type(int, default=8)
+
+
+def preview_mode(setting: bool | None, command: str | None, environ: dict[str, str]) -> bool:
+    flag = environ.get("BRANCHES_PREVIEW", "").strip().lower()
+    if flag in ("1", "true", "yes", "on"):
+        return True
+    if flag in ("0", "false", "no", "off"):
+        return False
+    return setting if setting is not None else command == "serve"
 
 
 PERIODS = {"month": "月", "quarter": "季度", "year": "年"}

@@ -55,14 +55,21 @@ class Site:
         return newer, older
 
 
-def select_published(content: Content, review_required: bool) -> tuple[list[NewsItem], Problems]:
-    """Drafts and (when review is required) unreviewed items stay out, each named in a warning."""
+def select_published(
+    content: Content, review_required: bool, preview: bool = False
+) -> tuple[list[NewsItem], Problems]:
+    """Drafts and (when review is required) unreviewed items stay out, each named in a warning.
+
+    A preview shows them all: the renderer marks them 草稿 / 待审核.
+    """
     problems = Problems()
     published = []
     for item in content.items:
         if item.branch_id not in content.branches:
             continue
-        if item.is_draft:
+        if preview:
+            published.append(item)
+        elif item.is_draft:
             problems.warning(
                 item.source, "这是草稿（状态: 草稿），这次不发布", "审核通过后把“状态”改为“发布”或删掉这一行"
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .config import BranchesConfig, activity_types
+from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .index import Listing, Site, build_site, select_published
 from .loader import load_content, settings_from
@@ -39,6 +40,10 @@ class _Page:
 
 class BranchesPlugin(BasePlugin[BranchesConfig]):
     supports_multiple_instances = False
+    command: str | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -46,6 +51,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         except ValueError as exc:
             raise PluginError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
         self.root = Path(config.config_file_path or ".").resolve().parent
+        self.preview = preview_mode(self.config.preview, self.command, dict(os.environ))
+        if self.preview:
+            log.info("预览模式：草稿和待审核的新闻也会显示，并标注“草稿”“待审核”。请勿发布预览版本。")
+        config.extra["branches_preview"] = self.preview
         theme = config.theme
         # Our overrides go after the site's own custom_dir, before the theme's templates.
         theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
@@ -62,14 +71,14 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         settings = settings_from(self.config.content_dir, self.config.branch_types, self.types)
         content, problems = load_content(self.root, settings)
-        published, left_out = select_published(content, self.config.review_required)
+        published, left_out = select_published(content, self.config.review_required, self.preview)
         problems.extend(left_out)
         site, index_problems = build_site(
             content, published, self.config.content_dir, self.types, self.config.list_page_size
         )
         problems.extend(index_problems)
         self.site = site
-        self.renderer = Renderer(site, config.use_directory_urls)
+        self.renderer = Renderer(site, config.use_directory_urls, self.preview, self.config.review_required)
         self.pages: dict[str, _Page] = {}
         self.body_targets: dict[str, set[str]] = {}
         self._add_pages(files, config, problems)

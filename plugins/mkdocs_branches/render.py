@@ -62,11 +62,14 @@ def plain_summary(item: NewsItem, length: int = SUMMARY_LENGTH) -> str:
 class Renderer:
     """Renders fragments for one site; `page_url` makes every link relative to the page."""
 
-    def __init__(self, site: Site, use_directory_urls: bool, preview_labels: bool = False) -> None:
+    def __init__(
+        self, site: Site, use_directory_urls: bool, preview: bool = False, review_required: bool = True
+    ) -> None:
         self.site = site
         self.use_directory_urls = use_directory_urls
         self.branches = {b.id: b for b in site.branches}
-        self.preview_labels = preview_labels
+        self.preview = preview
+        self.review_required = review_required
 
     def _render(self, template: str, page_url: str, **context: Any) -> str:
         def link(uri: str) -> str:
@@ -82,11 +85,12 @@ class Renderer:
         )
 
     def status(self, item: NewsItem) -> str:
-        if not self.preview_labels:
+        """草稿 / 待审核 for items that only a preview shows."""
+        if not self.preview:
             return ""
         if item.is_draft:
             return "草稿"
-        return "" if item.reviewer else "待审核"
+        return "待审核" if self.review_required and not item.reviewer else ""
 
     def stats(self) -> dict[str, dict[str, Any]]:
         return {
