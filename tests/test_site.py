@@ -262,3 +262,37 @@ def test_serve_watches_the_content_folder(college: SiteProject) -> None:
 
     server = config.plugins.on_serve(Server(), config=config, builder=None)
     assert str(college.root / "branches") in server.watched
+
+
+RAW = """正文。
+
+<script>alert(1)</script>
+<p onclick="alert(2)">点击</p>
+<iframe src="https://evil.example/"></iframe>
+<a href="javascript:alert(3)">链接</a>
+
+| 左 | 中 |
+|:---|:--:|
+| a | b |
+"""
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_raw_html_in_bodies_is_sanitised_unless_allowed(project: SiteProject, allowed: bool) -> None:
+    if allowed:
+        config = project.root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            text.replace("  - branches:\n", "  - branches:\n      allow_raw_html: true\n"), encoding="utf-8"
+        )
+    project.branch("jg1", JG1, "故事<script>alert(4)</script>\n")
+    project.item("jg1", "2024-03-13-x.md", item("新闻"), RAW)
+    assert project.build().returncode == 0
+    page = project.html("branches/jg1/news/2024-03-13-x/")
+    branch = project.html("branches/jg1/")
+    dangerous = ("<script>alert(1)", 'onclick="alert(2)"', "<iframe", "javascript:alert(3)")
+    if allowed:
+        assert all(d in page for d in dangerous) and "<script>alert(4)" in branch
+    else:
+        assert not any(d in page for d in dangerous) and "<script>alert(4)" not in branch
+        assert "点击" in page and '<td style="text-align:center">b</td>' in page

@@ -32,6 +32,8 @@ class BranchesConfig(Config):
     branch_types = c.ListOfItems(c.Type(str), default=list(DEFAULT_BRANCH_TYPES))
     activity_types = c.Type(dict, default=dict(DEFAULT_ACTIVITY_TYPES))
     review_required = c.Type(bool, default=True)
+    # Raw HTML in editors' Markdown is sanitised (scripts, iframes, event handlers removed) unless allowed.
+    allow_raw_html = c.Type(bool, default=False)
     # Preview shows drafts and unreviewed items, marked as such. Unset: on for `mkdocs serve` only.
     # The environment variable BRANCHES_PREVIEW=1 / 0 overrides both.
     preview = c.Optional(c.Type(bool))

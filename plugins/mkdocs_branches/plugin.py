@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from . import sanitize
 from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .index import Listing, Site, build_site, select_published
@@ -189,6 +190,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if ours is None:
             return html_text
         subject = ours.subject
+        if ours.kind in ("item", "branch") and not self.config.allow_raw_html:
+            html_text = sanitize.clean(html_text)
         if ours.kind == "item":
             shown = self.body_targets.pop(page.file.src_uri, set())
             body_images = {p for p, uri in self.site.photo_uris.items() if uri in shown}
