@@ -78,3 +78,161 @@ def check(config_file: Path, strict: bool) -> None:
     failed = problems.errors or (strict and any(p.severity is Severity.WARNING for p in problems.items))
     if failed:
         sys.exit(1)
+
+
+def _site(config_file: Path) -> tuple[Path, object, list]:
+    settings = load_plugin_config(config_file)
+    try:
+        types = activity_types(settings.activity_types)
+    except ValueError as exc:
+        raise CommandError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
+    return config_file.resolve().parent / settings.content_dir, settings, types
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; never overwrite one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except FileExistsError:
+        raise CommandError(
+            f"{path} 已经存在，没有覆盖它。请换一个简称（--slug），或直接编辑这个文件"
+        ) from None
+
+
+CONFIG_OPTION = click.option(
+    "-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True
+)
+
+
+@main.command("new-item")
+@click.argument("branch_id")
+@click.argument("title")
+@click.option("--type", "item_type", required=True, help="活动类型，例如 支委会")
+@click.option("--date", "date_text", default=None, help="日期，例如 2024-03-13（默认今天）")
+@click.option("--slug", default=None, help="文件名里的简称（默认由标题转成拼音）")
+@CONFIG_OPTION
+def new_item(
+    branch_id: str, title: str, item_type: str, date_text: str | None, slug: str | None, config_file: Path
+) -> None:
+    """新建一条新闻：写好信息头，并建好放照片的文件夹。"""
+    import datetime as dt
+
+    from .dates import DateError, parse_when
+    from .slugs import slugify
+
+    content, _, types = _site(config_file)
+    branch = content / branch_id
+    if not (branch / "index.md").is_file():
+        raise CommandError(f"没有编号为“{branch_id}”的支部（找不到 {branch / 'index.md'}）")
+    names = [t.name for t in types]
+    if item_type not in names:
+        raise CommandError(f"活动类型“{item_type}”不在允许的列表里。可用的类型：{'、'.join(names)}")
+    try:
+        when = parse_when(date_text) if date_text else parse_when(dt.date.today())
+    except DateError as exc:
+        raise CommandError(str(exc)) from None
+    stem = f"{when.date.isoformat()}-{slugify(slug or title)[:40].strip('-')}"
+    path = branch / "news" / f"{stem}.md"
+    header = [
+        "---",
+        f"标题: {_yaml_text(title)}",
+        f"日期: {when.iso().replace('T', ' ')}" if when.time else f"日期: {when.date.isoformat()}",
+        f"活动类型: {item_type}",
+        "标签: []",
+        "作者:",
+        "摄影:",
+        "编辑:",
+        "审核:          # 审核通过后填写审核人姓名，才会发布",
+        "---",
+        "",
+        "在这里写新闻正文。第一段会作为列表里的摘要。",
+        "",
+    ]
+    _create(path, "\n".join(header))
+    (branch / "news" / stem).mkdir(exist_ok=True)
+    click.echo(f"已新建 {path}\n照片请放进 {branch / 'news' / stem}{os.sep}")
+
+
+def _yaml_text(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid, safely quoted YAML scalar
+
+
+@main.command("new-branch")
+@click.argument("branch_id")
+@click.option("--name", required=True, help="支部全称，例如 管理学院教工第一党支部")
+@click.option("--brand", required=True, help="品牌名称，例如 红色引擎")
+@click.option("--type", "branch_type", default="", help="支部类型，例如 教工")
+@CONFIG_OPTION
+def new_branch(branch_id: str, name: str, brand: str, branch_type: str, config_file: Path) -> None:
+    """新建一个支部：支部文件夹、品牌介绍 index.md 和 news 文件夹。"""
+    from .loader import BRANCH_ID
+
+    content, settings, _ = _site(config_file)
+    if not BRANCH_ID.match(branch_id):
+        raise CommandError(f"支部编号“{branch_id}”不行：只能用小写英文字母、数字和减号，例如 jg1、xs-bk2")
+    if branch_type and branch_type not in settings.branch_types:
+        raise CommandError(
+            f"支部类型“{branch_type}”不在允许的列表里。可用的类型：{'、'.join(settings.branch_types)}"
+        )
+    folder = content / branch_id
+    text = "\n".join(
+        [
+            "---",
+            f"支部名称: {_yaml_text(name)}",
+            f"品牌名称: {_yaml_text(brand)}",
+            "品牌口号:",
+            "品牌标识:       # 例如 logo.png，放在这个文件夹里",
+            "标识释义:",
+            f"支部类型: {branch_type}" if branch_type else "支部类型:",
+            "所属党组织:",
+            "支部书记:",
+            "党员人数:",
+            "成立时间:",
+            "共建单位: []",
+            "荣誉: []",
+            "---",
+            "",
+            "## 品牌内涵",
+            "",
+            "## 特色做法",
+            "",
+            "## 工作成效",
+            "",
+        ]
+    )
+    _create(folder / "index.md", text)
+    (folder / "news").mkdir(exist_ok=True)
+    click.echo(f"已新建 {folder / 'index.md'}")
+
+
+@main.command("import-photos")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("item", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_photos(source: Path, item: Path) -> None:
+    """把 SOURCE 文件夹里的照片复制到新闻 ITEM 的照片文件夹，按顺序命名为 01.jpg、02.jpg……（原文件不动）。"""
+    import shutil
+
+    from .loader import IMAGE_SUFFIXES
+
+    if item.suffix != ".md":
+        raise CommandError(f"{item} 不是新闻文件（应该是 .md 文件）")
+    folder = item.with_suffix("")
+    folder.mkdir(exist_ok=True)
+    photos = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if not photos:
+        raise CommandError(f"{source} 里没有照片（支持 {'、'.join(sorted(IMAGE_SUFFIXES))}）")
+    taken = {p.stem for p in folder.iterdir()}
+    number = 1
+    for photo in photos:
+        while f"{number:02d}" in taken:
+            number += 1
+        target = folder / f"{number:02d}{photo.suffix.lower()}"
+        with photo.open("rb") as src, target.open("xb") as dst:
+            shutil.copyfileobj(src, dst)
+        taken.add(target.stem)
+        click.echo(f"{photo.name} → {target}")
+    click.echo(f"共复制 {len(photos)} 张照片，原文件没有改动。")

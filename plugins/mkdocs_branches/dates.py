@@ -26,12 +26,17 @@ class DateError(ValueError):
     """A date that cannot be read; its message is for editors."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class When:
     """A news item's moment: a day, and a time of day when the editor gave one."""
 
     date: dt.date
     time: dt.time | None = None
+
+    @property
+    def key(self) -> tuple[dt.date, dt.time]:
+        """For sorting: an item without a time sorts at the start of its day."""
+        return (self.date, self.time or dt.time.min)
 
     def display(self) -> str:
         text = display_date(self.date)

@@ -79,7 +79,7 @@ class NewsItem:
 
     @property
     def sort_key(self) -> tuple[object, ...]:
-        return (self.when, self.branch_id, self.slug)
+        return (*self.when.key, self.branch_id, self.slug)
 
 
 @dataclass
