@@ -101,10 +101,7 @@ def atom_feed(
     entries = sorted((e for e in items if not e[0].is_draft), key=lambda e: e[0].sort_key, reverse=True)
     entries = entries[: max(limit, 0)]
     self_link = _absolute(feed_url, site_url, feed_url)
-    if site_url:
-        feed_id = self_link
-    else:
-        feed_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{GENERATOR}:{feed_url}").urn
+    feed_id = self_link if site_url else uuid.uuid5(uuid.NAMESPACE_URL, f"{GENERATOR}:{feed_url}").urn
     if updated is None:
         updated = stamp(entries[0][0]) if entries else dt.datetime.now(BEIJING)
 

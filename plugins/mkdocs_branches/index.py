@@ -148,10 +148,11 @@ def _assign_uris(site: Site, all_items: list[NewsItem], problems: Problems) -> N
             )
         taken.add(uri_base)
         site.uris[item.source] = f"{uri_base}.md"
-        for photo in item.photos:
-            site.photo_uris.setdefault(photo.path, photo_uri(site.content_dir, photo.path))
-        if item.cover:
-            site.photo_uris.setdefault(item.cover, photo_uri(site.content_dir, item.cover))
+    # Only what is published brings its photos along: a draft's photos stay private.
+    for item in site.items:
+        for path in (*(p.path for p in item.photos), item.cover):
+            if path:
+                site.photo_uris.setdefault(path, photo_uri(site.content_dir, path))
     for branch in site.branches:
         for path in (branch.logo, *branch.images):
             if path:

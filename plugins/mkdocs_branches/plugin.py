@@ -20,20 +20,33 @@ from mkdocs.structure.pages import Page
 from . import sanitize
 from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
+from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
 from .index import Listing, Site, build_site, select_published
 from .loader import load_content, settings_from
 from .model import Branch, NewsItem
-from .render import Renderer, link_rewriter, plain_summary
+from .render import Renderer, link_rewriter, plain_summary, uri_to_url
+from .render_review import (
+    ACTIVITY_CSV_URI,
+    DASHBOARD_URI,
+    PRINT_CSS_URI,
+    QUEUE_URI,
+    REVIEW_CSS_URI,
+    SUMMARY_CSV_URI,
+    ReviewRenderer,
+    report_uri,
+)
+from .rules import activity_csv, build_date, evaluate, summary_csv, to_excel_bytes
 
 log = get_plugin_logger(__name__)
 PACKAGE = Path(__file__).parent
 CSS_URI = "assets/branches/branches.css"
-TOP_PAGES = {"news/index.md": "新闻动态", "types/index.md": "活动类型", "tags/index.md": "标签"}
+FEED_URI = "feed.xml"
+TOP_PAGES = {"news/index.md", "types/index.md", "tags/index.md", DASHBOARD_URI, QUEUE_URI}
 
 
 @dataclass(frozen=True)
 class _Page:
-    kind: str  # home | branch | timeline | item | listing | directory
+    kind: str  # home | branch | timeline | item | listing | directory | dashboard | report | queue
     title: str
     subject: object = None
     number: int = 1
@@ -61,7 +74,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
         if theme.name == "material":
             theme["font"] = False  # Google Fonts are unreachable where these sites are published
-        config.extra_css.append(CSS_URI)
+        config.extra_css.extend([CSS_URI, REVIEW_CSS_URI, PRINT_CSS_URI])
         logging.getLogger("jieba").setLevel(logging.WARNING)
         return config
 
@@ -79,7 +92,12 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         )
         problems.extend(index_problems)
         self.site = site
+        self.content = content
         self.renderer = Renderer(site, config.use_directory_urls, self.preview, self.config.review_required)
+        # Reviewers judge what is really published, also in a preview.
+        judged = published if not self.preview else select_published(content, self.config.review_required)[0]
+        review = evaluate(site.branches, judged, self.types, build_date(os.environ.get("SOURCE_DATE_EPOCH")))
+        self.review = ReviewRenderer(site, config.use_directory_urls, review)
         self.pages: dict[str, _Page] = {}
         self.body_targets: dict[str, set[str]] = {}
         self._add_pages(files, config, problems)
@@ -118,10 +136,53 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 add(uri, _Page("listing", title, listing, number), in_nav=uri in TOP_PAGES)
         add("types/index.md", _Page("directory", "活动类型", "types"), in_nav=True)
         add("tags/index.md", _Page("directory", "标签", "tags"), in_nav=True)
+        add(DASHBOARD_URI, _Page("dashboard", "组织生活达标看板"), in_nav=True)
+        for branch in site.branches:
+            add(report_uri(branch.id), _Page("report", f"{branch.brand} · 品牌建设报告", branch))
+        if self.preview:  # the queue names drafts and files: never on the published site
+            add(QUEUE_URI, _Page("queue", "待审核"), in_nav=True)
+        self._add_data_files(files, config)
+
+    def _add_data_files(self, files: Files, config: MkDocsConfig) -> None:
+        site, review = self.site, self.review.review
         for path, uri in site.photo_uris.items():
             source = self.root / self.config.content_dir / path
             files.append(File.generated(config, uri, abs_src_path=str(source)))
-        files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE / "assets" / "branches.css")))
+        for uri, name in (
+            (CSS_URI, "branches.css"),
+            (REVIEW_CSS_URI, "review.css"),
+            (PRINT_CSS_URI, "print.css"),
+        ):
+            files.append(File.generated(config, uri, abs_src_path=str(PACKAGE / "assets" / name)))
+        activity = activity_csv(review.results, [t.name for t in self.types])
+        files.append(File.generated(config, ACTIVITY_CSV_URI, content=to_excel_bytes(activity)))
+        summary_text = summary_csv(review.summaries.values(), site.branches)
+        files.append(File.generated(config, SUMMARY_CSV_URI, content=to_excel_bytes(summary_text)))
+        feeds = [(FEED_URI, config.site_name, site.items, "")]
+        feeds += [
+            (self.branch_feed_uri(b.id), f"{b.brand} · {b.name}", site.by_branch[b.id], site.branch_uri(b.id))
+            for b in site.branches
+        ]
+        for uri, title, items, home in feeds:
+            entries = [self._feed_entry(item) for item in items[:MAX_ENTRIES]]
+            data = atom_feed(
+                title,
+                uri,
+                config.site_url,
+                entries,
+                home_url=uri_to_url(home or "index.md"),
+                author=config.site_name,
+            )
+            files.append(File.generated(config, uri, content=data))
+
+    def branch_feed_uri(self, branch_id: str) -> str:
+        return f"{self.config.content_dir}/{branch_id}/feed.xml"
+
+    def _feed_entry(self, item: NewsItem) -> FeedEntry:
+        site = self.site
+        cover = site.photo_uris.get(item.cover) if item.cover else None
+        author = item.author or self.renderer.branches[item.branch_id].name
+        return (item, uri_to_url(site.uris[item.source]), cover, plain_summary(item), author)
 
     def _link_targets(self) -> dict[str, str]:
         """Source paths (relative to the site root) → the URIs they are published at."""
@@ -152,6 +213,9 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if ours is None:
             return markdown
         page.meta["title"] = html.escape(ours.title)
+        branch_id = getattr(ours.subject, "branch_id", None) or getattr(ours.subject, "id", None)
+        if ours.kind in ("branch", "item", "timeline") and branch_id:
+            page.meta["branches_feed"] = uri_to_url(self.branch_feed_uri(branch_id))
         if ours.kind == "item":
             item: NewsItem = ours.subject  # type: ignore[assignment]
             page.meta["description"] = html.escape(plain_summary(item))
@@ -200,6 +264,12 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             return self.renderer.branch(subject, url, html_text, self.config.branch_latest)  # type: ignore[arg-type]
         if ours.kind == "timeline":
             return self.renderer.timeline(subject, url)  # type: ignore[arg-type]
+        if ours.kind == "dashboard":
+            return self.review.dashboard(url)
+        if ours.kind == "report":
+            return self.review.report(subject, url)  # type: ignore[arg-type]
+        if ours.kind == "queue":
+            return self.review.queue(self.content.items, self.config.review_required, url)
         if ours.kind == "listing":
             listing: Listing = subject  # type: ignore[assignment]
             return self.renderer.listing(listing, ours.number, url, ours.title)

@@ -348,23 +348,40 @@ def _covers(story: str, keywords: tuple[str, ...]) -> bool:
     return False
 
 
+COMPLETENESS_PARTS = (
+    "支部名称",
+    "品牌名称",
+    "品牌标识",
+    "标识释义",
+    "品牌口号",
+    "品牌故事",
+    "特色做法",
+    "工作成效",
+    "荣誉",
+    "共建单位",
+    "支部书记",
+    "党员人数",
+)
+
+
 def completeness(branch: Branch) -> list[tuple[str, bool]]:
-    """The parts of a brand profile, each with whether it is filled in."""
+    """The parts of a brand profile (`COMPLETENESS_PARTS`), each with whether it is filled in."""
     story = branch.story.strip()
-    return [
-        ("支部名称", bool(branch.name.strip())),
-        ("品牌名称", bool(branch.brand.strip())),
-        ("品牌标识", bool(branch.logo)),
-        ("标识释义", bool(branch.logo_meaning.strip())),
-        ("品牌口号", bool(branch.slogan.strip())),
-        ("品牌故事", bool(_COMMENT.sub("", story).strip())),
-        ("特色做法", _covers(story, ("特色做法", "工作法"))),
-        ("工作成效", _covers(story, ("成效",))),
-        ("荣誉", bool(branch.honors)),
-        ("共建单位", bool(branch.partners)),
-        ("支部书记", bool(branch.secretary.strip())),
-        ("党员人数", branch.members is not None),
-    ]
+    filled = (
+        bool(branch.name.strip()),
+        bool(branch.brand.strip()),
+        bool(branch.logo),
+        bool(branch.logo_meaning.strip()),
+        bool(branch.slogan.strip()),
+        bool(_COMMENT.sub("", story).strip()),
+        _covers(story, ("特色做法", "工作法")),
+        _covers(story, ("成效",)),
+        bool(branch.honors),
+        bool(branch.partners),
+        bool(branch.secretary.strip()),
+        branch.members is not None,
+    )
+    return list(zip(COMPLETENESS_PARTS, filled, strict=True))
 
 
 def completeness_rate(parts: Sequence[tuple[str, bool]]) -> float:
