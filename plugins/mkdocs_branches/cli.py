@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -214,7 +215,6 @@ def new_branch(branch_id: str, name: str, brand: str, branch_type: str, config_f
 @click.argument("item", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_photos(source: Path, item: Path) -> None:
     """把 SOURCE 文件夹里的照片复制到新闻 ITEM 的照片文件夹，按顺序命名为 01.jpg、02.jpg……（原文件不动）。"""
-    import shutil
 
     from .loader import IMAGE_SUFFIXES
 
@@ -236,3 +236,71 @@ def import_photos(source: Path, item: Path) -> None:
         taken.add(target.stem)
         click.echo(f"{photo.name} → {target}")
     click.echo(f"共复制 {len(photos)} 张照片，原文件没有改动。")
+
+
+def _show_build_messages() -> None:
+    """Warnings and errors from the build, labelled in Chinese like `check` prints them."""
+    import logging
+
+    labels = {logging.WARNING: "警告", logging.ERROR: "错误", logging.CRITICAL: "错误"}
+
+    class Chinese(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            text = record.getMessage().removeprefix("mkdocs_branches: ")
+            return f"{labels.get(record.levelno, '提示')}  {text}"
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(Chinese())
+    handler.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.propagate = False
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option(
+    "-d", "--site-dir", type=click.Path(path_type=Path), default=None, help="输出文件夹（默认 site）"
+)
+@click.option(
+    "--zip", "zip_path", type=click.Path(path_type=Path), default=None, help="另存一个 zip，便于上传站群系统"
+)
+def publish(config_file: Path, site_dir: Path | None, zip_path: Path | None) -> None:
+    """生成正式网站：先在临时文件夹里生成，成功后才替换旧网站；失败时旧网站保持不变。"""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    from . import publish as pub
+
+    if os.environ.get("BRANCHES_PREVIEW", "").strip().lower() in ("1", "true", "yes", "on"):
+        raise CommandError("BRANCHES_PREVIEW 打开时不能发布：预览版本包含草稿和待审核内容")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if not config_file.is_file():
+        raise CommandError(f"找不到 {config_file}：请在网站文件夹（有 mkdocs.yml 的那一层）里运行这个命令")
+    _show_build_messages()
+    try:
+        config = load_config(str(config_file), site_dir=str(site_dir) if site_dir else None)
+    except (Abort, MkDocsException) as exc:
+        raise CommandError(f"mkdocs.yml 的设置有误：{exc}") from None
+    target = Path(config.site_dir)
+    pub.recover(target)
+    staging = pub.staging_dir(target)
+    config.site_dir = str(staging)
+    try:
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+    except (Abort, MkDocsException) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        detail = "" if "BuildError" in str(exc) else str(exc)  # the problems were listed above
+        raise CommandError(f"生成失败，原来的网站没有改动。请按上面的提示修改后重新发布。{detail}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        config.plugins.on_shutdown()
+    pub.swap_in(staging, target)
+    click.echo(f"网站已生成到 {target}")
+    if zip_path:
+        count = pub.write_zip(target, zip_path)
+        click.echo(f"已打包 {count} 个文件到 {zip_path}，可以上传到学院网站的站群系统。")

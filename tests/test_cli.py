@@ -1,0 +1,151 @@
+"""The editors' commands, run as editors run them: `python -m mkdocs_branches …` in the site folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from PIL import Image
+
+from conftest import SiteProject, tree_hashes
+
+
+def run(project: SiteProject, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_branches", *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        **kwargs,
+    )
+
+
+def test_check_reports_every_problem_and_exits_non_zero(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    project.item("jg1", "2024-03-01-a.md", "标题：会议\ntype: 支委会")
+    project.item("jg1", "2024-03-02-b.md", "title: 会议\ntype: 支委会\nmembers: 3")
+    project.item("jg1", "2024-03-03-c.md", "title: 会议\ntype: 支委会")
+    before = tree_hashes(project.root / "branches")
+    result = run(project, "check")
+    assert result.returncode == 1
+    assert "错误  branches/jg1/news/2024-03-01-a.md:2: “标题”后面用了中文全角冒号" in result.stdout
+    assert "警告  branches/jg1/news/2024-03-02-b.md:4: 不认识的键“members”" in result.stdout
+    assert "警告  branches/jg1/news/2024-03-03-c.md: 还没有审核人" in result.stdout
+    assert "1 个错误、3 个警告" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree_hashes(project.root / "branches") == before
+    os.remove(project.root / "branches/jg1/news/2024-03-01-a.md")
+    assert run(project, "check").returncode == 0  # warnings only
+    assert run(project, "check", "--strict").returncode == 1
+
+
+def test_new_item_writes_a_valid_header_and_never_overwrites(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    result = run(
+        project, "new-item", "jg1", "学习“七一”讲话：体会", "--type", "党课", "--date", "2024年7月2日"
+    )
+    assert result.returncode == 0, result.stderr
+    path = project.root / "branches/jg1/news/2024-07-02-xue-xi-qi-yi-jiang-hua-ti-hui.md"
+    assert path.is_file() and path.with_suffix("").is_dir()
+    written = path.read_bytes()
+    check = run(project, "check")
+    assert "2024-07-02-xue-xi-qi-yi-jiang-hua-ti-hui.md: 还没有审核人" in check.stdout
+    assert "错误" not in check.stdout  # the header it writes is valid
+    again = run(project, "new-item", "jg1", "学习“七一”讲话：体会", "--type", "党课", "--date", "2024-07-02")
+    assert again.returncode == 2 and "已经存在" in again.stderr
+    assert path.read_bytes() == written
+    assert "不在允许的列表里" in run(project, "new-item", "jg1", "x", "--type", "开会").stderr
+    assert "没有编号为“jg9”的支部" in run(project, "new-item", "jg9", "x", "--type", "党课").stderr
+
+
+def test_new_branch(project: SiteProject) -> None:
+    assert (
+        run(
+            project, "new-branch", "xs-bk3", "--name", "本科生第三党支部", "--brand", "青春", "--type", "学生"
+        ).returncode
+        == 0
+    )
+    assert "“支部名称”" not in run(project, "check").stdout
+    assert (project.root / "branches/xs-bk3/news").is_dir()
+    assert run(project, "new-branch", "xs-bk3", "--name", "x", "--brand", "y").returncode == 2
+    assert "小写英文字母" in run(project, "new-branch", "XS", "--name", "x", "--brand", "y").stderr
+
+
+def test_import_photos_copies_in_order_and_leaves_originals(project: SiteProject, tmp_path: Path) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    item = project.item("jg1", "2024-03-13-x.md", "title: x\ntype: 支委会\nreviewer: 王")
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    for name in ("IMG_0002.JPG", "IMG_0001.jpg", "notes.txt"):
+        (phone / name).write_bytes(b"x") if name.endswith("txt") else Image.new("RGB", (8, 8)).save(
+            phone / name, "JPEG"
+        )
+    before = tree_hashes(phone)
+    assert run(project, "import-photos", str(phone), str(item)).returncode == 0
+    assert run(project, "import-photos", str(phone), str(item)).returncode == 0  # continues numbering
+    folder = item.with_suffix("")
+    assert sorted(p.name for p in folder.iterdir()) == ["01.jpg", "02.jpg", "03.jpg", "04.jpg"]
+    assert (folder / "01.jpg").read_bytes() == (phone / "IMG_0001.jpg").read_bytes()
+    assert tree_hashes(phone) == before
+
+
+def test_publish_swaps_in_a_good_build_and_zips_it(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    project.item("jg1", "2024-03-13-x.md", "title: 新闻\ntype: 支委会\nreviewer: 王")
+    result = run(project, "publish", "--zip", "site.zip")
+    assert result.returncode == 0, result.stderr
+    assert (project.root / "site/branches/jg1/news/2024-03-13-x/index.html").is_file()
+    with zipfile.ZipFile(project.root / "site.zip") as archive:
+        names = archive.namelist()
+    assert "index.html" in names and "branches/jg1/news/2024-03-13-x/index.html" in names
+    assert not [p for p in project.root.iterdir() if ".building-" in p.name or p.name.endswith(".previous")]
+
+
+def test_a_failed_publish_leaves_the_previous_site(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    project.item("jg1", "2024-03-13-x.md", "title: 新闻\ntype: 支委会\nreviewer: 王")
+    assert run(project, "publish").returncode == 0
+    before = tree_hashes(project.root / "site")
+    project.item("jg1", "2024-03-14-y.md", "title：坏\ntype: 支委会")
+    result = run(project, "publish")
+    assert result.returncode != 0
+    assert "原来的网站没有改动" in result.stderr and "2024-03-14-y.md:2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hashes(project.root / "site") == before
+
+
+def test_a_killed_publish_leaves_the_previous_site(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    for day in range(1, 29):
+        project.item(
+            "jg1", f"2024-02-{day:02d}-x.md", f"title: 新闻{day}\ntype: 支委会\nreviewer: 王", "正文。\n" * 50
+        )
+    assert run(project, "publish").returncode == 0
+    before = tree_hashes(project.root / "site")
+    project.item("jg1", "2024-03-01-new.md", "title: 新的一条\ntype: 支委会\nreviewer: 王")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_branches", "publish"],
+        cwd=project.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        staging = [p for p in project.root.glob(".site.building-*") if any(p.rglob("*.html"))]
+        if staging:
+            break
+        time.sleep(0.005)
+    assert staging, "the build finished before it could be interrupted"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert tree_hashes(project.root / "site") == before
+    assert run(project, "publish").returncode == 0  # the next publish cleans up and succeeds
+    assert (project.root / "site/branches/jg1/news/2024-03-01-new/index.html").is_file()
+    assert not list(project.root.glob(".site.building-*"))
