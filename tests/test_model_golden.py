@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import tree_hashes
 from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES
 from mkdocs_branches.dates import PartialDate, When
 from mkdocs_branches.loader import Settings, load_content
 from mkdocs_branches.model import Branch, Honor, NewsItem, Photo
+
+from conftest import tree_hashes
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
