@@ -69,3 +69,27 @@ def test_golden(case: str) -> None:
     assert actual == expected
     for problem in actual["problems"]:
         assert "Traceback" not in problem
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_case_builds_report_the_same_problems(case: str, tmp_path: Path) -> None:
+    """The same content through `mkdocs build`: every problem in one run, exit code, files untouched."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import SITE_CONFIG
+
+    shutil.copytree(GOLDEN / case / "branches", tmp_path / "branches", symlinks=True)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(SITE_CONFIG.format(page_size=20), encoding="utf-8")
+    before = tree_hashes(tmp_path / "branches")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path, capture_output=True, text=True
+    )
+    expected = yaml.safe_load((GOLDEN / case / "expected.yaml").read_text(encoding="utf-8"))["problems"]
+    assert (result.returncode != 0) == any(p.startswith("错误") for p in expected)
+    for problem in expected:
+        assert problem.split(" ", 1)[1] in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hashes(tmp_path / "branches") == before

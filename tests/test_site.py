@@ -296,3 +296,24 @@ def test_raw_html_in_bodies_is_sanitised_unless_allowed(project: SiteProject, al
     else:
         assert not any(d in page for d in dangerous) and "<script>alert(4)" not in branch
         assert "点击" in page and '<td style="text-align:center">b</td>' in page
+
+
+def test_symlinks_leading_outside_the_content_are_refused(project: SiteProject, tmp_path_factory) -> None:
+    from PIL import Image
+
+    outside = tmp_path_factory.mktemp("outside")
+    Image.new("RGB", (8, 8)).save(outside / "secret.jpg")
+    (outside / "branch").mkdir()
+    (outside / "branch" / "index.md").write_text("---\nname: 外部\nbrand: 外部\n---\n", encoding="utf-8")
+    project.branch("jg1", JG1)
+    (project.root / "branches/jg2").symlink_to(outside / "branch", target_is_directory=True)
+    folder = project.root / "branches/jg1/news/2024-03-13-x"
+    folder.mkdir(parents=True)
+    (folder / "01.jpg").symlink_to(outside / "secret.jpg")
+    project.item("jg1", "2024-03-13-x.md", item("新闻") + "\ncover: ../../../../outside/secret.jpg")
+    result = project.build()
+    assert result.returncode != 0
+    assert "branches/jg2/index.md: 这个路径指向内容文件夹以外的地方" in result.stderr
+    assert "branches/jg1/news/2024-03-13-x/01.jpg: 这个路径指向内容文件夹以外的地方" in result.stderr
+    assert "branches/jg1/news/2024-03-13-x.md:5: 这个路径指向内容文件夹以外的地方" in result.stderr
+    assert not (project.root / "site").exists()
