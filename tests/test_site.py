@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -317,3 +318,34 @@ def test_symlinks_leading_outside_the_content_are_refused(project: SiteProject, 
     assert "branches/jg1/news/2024-03-13-x/01.jpg: 这个路径指向内容文件夹以外的地方" in result.stderr
     assert "branches/jg1/news/2024-03-13-x.md:5: 这个路径指向内容文件夹以外的地方" in result.stderr
     assert not (project.root / "site").exists()
+
+
+def test_dirty_serve_rebuilds_only_pages_whose_inputs_changed(college: SiteProject) -> None:
+    """Two builds in one process, as `mkdocs serve --dirty` does: the plugin instance is reused."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    def dirty_build(startup: bool):
+        config = load_config(str(college.root / "mkdocs.yml"), site_dir=str(college.root / "site"))
+        if startup:  # once per `mkdocs serve`
+            config.plugins.on_startup(command="serve", dirty=True)
+        build(config, dirty=True)
+        return config.plugins["branches"]
+
+    plugin = dirty_build(startup=True)
+    site = college.root / "site/branches"
+    pages = {p: p.stat().st_mtime_ns for p in site.rglob("index.html")}
+    time.sleep(0.02)
+    college.item(
+        "jg1", "2024-03-13-zhiweihui.md", item("三月支委会（修改）") + "\ntags: [组织建设]", "改过的正文。\n"
+    )
+    assert dirty_build(startup=False) is plugin
+    changed = {p.relative_to(site).as_posix() for p, t in pages.items() if p.stat().st_mtime_ns != t}
+    assert "jg1/news/2024-03-13-zhiweihui/index.html" in changed
+    assert "改过的正文" in college.html("branches/jg1/news/2024-03-13-zhiweihui/")
+    assert "三月支委会（修改）" in college.html(
+        "branches/jg1/news/2024-04-02-qing-ming-ji-sao/"
+    )  # its neighbour
+    assert "jg1/index.html" in changed and "jg1/timeline/index.html" in changed
+    assert "xs1/news/2024-03-20-a/index.html" not in changed  # another branch's item is left alone
+    assert "jg1/news/2024-05-01-dangke/index.html" not in changed  # not a neighbour of the edited item

@@ -17,6 +17,8 @@ from .errors import Problem
 _FULLWIDTH_KEY = re.compile(r"^\s*([^\s:：#'\"-][^\s:：#'\"]*)\s*：")
 _FULLWIDTH_MARKS = {"－": "-", "　": "空格", "，": ",", "［": "[", "］": "]", "｛": "{", "｝": "}", "＃": "#"}
 _DELIMITER = re.compile(r"^(---|\.\.\.)\s*$")
+# libyaml's parser is ~10× faster and gives the same nodes and marks; pure Python where it is missing.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ _YAML_HINTS = [
 
 
 def _load_yaml(text: str, path: str, first_line: int) -> dict[str, Entry]:
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -35,7 +35,11 @@ def settings_from(content_dir: str, branch_types: list[str], types: list[Activit
     return Settings(content_dir, tuple(branch_types), tuple(t.name for t in types))
 
 
-def load_content(root: Path, settings: Settings) -> tuple[Content, Problems]:
+# (path, mtime_ns, size) → what reading it gave; lets `mkdocs serve` re-read only files that changed.
+ParseCache = dict[tuple[str, int, int], "Document | HeaderError"]
+
+
+def load_content(root: Path, settings: Settings, cache: ParseCache | None = None) -> tuple[Content, Problems]:
     """`root` holds mkdocs.yml; messages name files relative to it."""
     problems = Problems()
     content = Content()
@@ -47,7 +51,7 @@ def load_content(root: Path, settings: Settings) -> tuple[Content, Problems]:
             "请在 mkdocs.yml 旁边建立这个文件夹，每个支部一个子文件夹",
         )
         return content, problems
-    reader = _Reader(root, base, settings, problems)
+    reader = _Reader(root, base, settings, problems, {} if cache is None else cache)
     for entry in sorted(base.iterdir()):
         if entry.name.startswith((".", "_")) or not entry.is_dir():
             continue
@@ -61,11 +65,15 @@ def load_content(root: Path, settings: Settings) -> tuple[Content, Problems]:
                 item = reader.item(branch.id, path)
                 if item is not None:
                     content.items.append(item)
+    for stale in set(reader.cache) - reader.seen:
+        del reader.cache[stale]
     return content, problems
 
 
 class _Reader:
-    def __init__(self, root: Path, base: Path, settings: Settings, problems: Problems) -> None:
+    def __init__(self, root: Path, base: Path, settings: Settings, problems: Problems, cache: ParseCache) -> None:
+        self.cache = cache
+        self.seen: set[tuple[str, int, int]] = set()
         self.root = root
         self.base = base
         self.real_base = base.resolve()
@@ -93,7 +101,18 @@ class _Reader:
         if not self.inside(path, shown):
             return None
         try:
-            return parse(decode(path.read_bytes(), shown), shown)
+            stat = path.stat()
+            key = (str(path), stat.st_mtime_ns, stat.st_size)
+            self.seen.add(key)
+            if key not in self.cache:
+                try:
+                    self.cache[key] = parse(decode(path.read_bytes(), shown), shown)
+                except HeaderError as exc:
+                    self.cache[key] = exc
+            result = self.cache[key]
+            if isinstance(result, HeaderError):
+                raise result
+            return result
         except HeaderError as exc:
             self.problems.items.extend(exc.problems)
         except OSError as exc:

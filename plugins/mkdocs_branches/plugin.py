@@ -21,8 +21,9 @@ from . import sanitize
 from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
+from .incremental import PageFile, stamp
 from .index import Listing, Site, build_site, select_published
-from .loader import load_content, settings_from
+from .loader import ParseCache, load_content, settings_from
 from .model import Branch, NewsItem
 from .render import Renderer, link_rewriter, plain_summary, uri_to_url
 from .render_review import (
@@ -55,9 +56,16 @@ class _Page:
 class BranchesPlugin(BasePlugin[BranchesConfig]):
     supports_multiple_instances = False
     command: str | None = None
+    dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # The instance lives as long as `mkdocs serve`: what it caches here spans rebuilds.
         self.command = command
+        self.dirty = dirty
+        self.parse_cache: ParseCache = {}
+        self.built: dict[str, str] = {}
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_notice)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -84,7 +92,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         settings = settings_from(self.config.content_dir, self.config.branch_types, self.types)
-        content, problems = load_content(self.root, settings)
+        content, problems = load_content(self.root, settings, self.parse_cache if self.dirty else None)
         published, left_out = select_published(content, self.config.review_required, self.preview)
         problems.extend(left_out)
         site, index_problems = build_site(
@@ -99,6 +107,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         review = evaluate(site.branches, judged, self.types, build_date(os.environ.get("SOURCE_DATE_EPOCH")))
         self.review = ReviewRenderer(site, config.use_directory_urls, review)
         self.pages: dict[str, _Page] = {}
+        self.page_files: list[PageFile] = []
         self.body_targets: dict[str, set[str]] = {}
         self._add_pages(files, config, problems)
         _report(problems)
@@ -108,8 +117,11 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     def _add_pages(self, files: Files, config: MkDocsConfig, problems: Problems) -> None:
         site = self.site
 
+        # A set, not files.get_file_from_path(): MkDocs rebuilds its lookup after every append.
+        hand_written = set(files.src_uris)
+
         def add(uri: str, page: _Page, in_nav: bool = False) -> None:
-            if files.get_file_from_path(uri) is not None:
+            if uri in hand_written:
                 problems.error(
                     f"{config.docs_dir}/{uri}",
                     "这个手写页面和自动生成的页面网址相同",
@@ -117,11 +129,19 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 )
                 return
             level = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, uri, content="", inclusion=level))
+            file = PageFile.generated(config, uri, content="", inclusion=level)
+            if self.dirty:
+                file.fingerprint, file.built = self._fingerprint(page), self.built
+            files.append(file)
+            self.page_files.append(file)
             self.pages[uri] = page
 
-        if files.get_file_from_path("index.md") is None:
+        if self.dirty:
+            self.stamps = {item.source: stamp(item) for item in site.items}
+        if "index.md" not in hand_written:
             add("index.md", _Page("home", config.site_name), in_nav=True)
+        elif self.dirty:  # the hand-written home page shows the cards: rebuild it every time
+            files.get_file_from_path("index.md").is_modified = lambda: True  # type: ignore[method-assign]
         for branch in site.branches:
             add(site.branch_uri(branch.id), _Page("branch", f"{branch.brand} · {branch.name}", branch))
             add(site.timeline_uri(branch.id), _Page("timeline", f"{branch.brand} · 活动时间线", branch))
@@ -183,6 +203,34 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         cover = site.photo_uris.get(item.cover) if item.cover else None
         author = item.author or self.renderer.branches[item.branch_id].name
         return (item, uri_to_url(site.uris[item.source]), cover, plain_summary(item), author)
+
+    def _fingerprint(self, page: _Page) -> str | None:
+        """What a page shows, digested; None for pages that show the whole site."""
+        site, stamps = self.site, self.stamps
+        if page.kind == "item":
+            item: NewsItem = page.subject  # type: ignore[assignment]
+            around = [(n.source, n.title) if n else None for n in site.neighbours(item)]
+            tags = [site.tags[t].uris[0] for t in item.tags]
+            return stamp(stamps[item.source], self.renderer.branches[item.branch_id], around, tags)
+        if page.kind == "listing":
+            listing: Listing = page.subject  # type: ignore[assignment]
+            shown = listing.page(page.number)
+            brands = [self.renderer.branches[i.branch_id].brand for i in shown]
+            return stamp(
+                page.title, page.number, len(listing.uris), [stamps[i.source] for i in shown], brands
+            )
+        if page.kind in ("branch", "timeline"):
+            branch: Branch = page.subject  # type: ignore[assignment]
+            items = site.by_branch[branch.id]
+            shown = items[: self.config.branch_latest] if page.kind == "branch" else items
+            return stamp(page.kind, branch, len(items), [stamps[i.source] for i in shown])
+        return None
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.dirty:
+            for file in self.page_files:
+                if file.fingerprint is not None:
+                    self.built[file.abs_dest_path] = file.fingerprint
 
     def _link_targets(self) -> dict[str, str]:
         """Source paths (relative to the site root) → the URIs they are published at."""
@@ -258,7 +306,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             html_text = sanitize.clean(html_text)
         if ours.kind == "item":
             shown = self.body_targets.pop(page.file.src_uri, set())
-            body_images = {p for p, uri in self.site.photo_uris.items() if uri in shown}
+            body_images = {p.path for p in subject.photos if self.site.photo_uris.get(p.path) in shown}
             return self.renderer.item(subject, url, html_text, body_images)  # type: ignore[arg-type]
         if ours.kind == "branch":
             return self.renderer.branch(subject, url, html_text, self.config.branch_latest)  # type: ignore[arg-type]
@@ -287,6 +335,11 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             {"title": name, "uris": listing.uris, "count": len(listing.items), "rule": ""}
             for name, listing in site.tags.items()
         ]
+
+
+def _quiet_dirty_notice(record: logging.LogRecord) -> bool:
+    """`--dirty` is how large sites preview fast; MkDocs' English caution about it is noise for editors."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _report(problems: Problems) -> None:

@@ -1,0 +1,95 @@
+"""Measure the editing loop: how long after saving a file does `mkdocs serve` show the change?
+
+Generates a corpus (default 60 branches × 150 items), starts `mkdocs serve --dirty` on 127.0.0.1,
+waits for the first full build, then (1) edits one item's text and (2) adds one new item, and
+times each from the file write until the served page shows it.
+
+    python scripts/bench_edit_loop.py            # 9,000 items
+    python scripts/bench_edit_loop.py -b 8 -n 20 # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_site import make_corpus, site_ours  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, text: str, timeout: float) -> float:
+    """Seconds until `url` serves a page containing `text`."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8", "replace"):
+                    return time.perf_counter() - start
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"timed out after {timeout:.0f} s waiting for {text!r} at {url}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-b", "--branches", type=int, default=60)
+    parser.add_argument("-n", "--items", type=int, default=150)
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="bench-edit-"))
+    port = free_port()
+    server = None
+    try:
+        make_corpus(root, args.branches, args.items, 0)
+        site = site_ours(root)
+        base = f"http://127.0.0.1:{port}/"
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        log = (root / "serve.log").open("w")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+            cwd=site,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        news = root / "content/branches/b000/news"
+        first = sorted(news.glob("*.md"))[0]
+        url = f"{base}branches/b000/news/{first.stem}/"
+        print(f"{args.branches * args.items} items; waiting for the first build …")
+        print(f"first build served after {wait_for(url, '<h1>', 1800):.1f} s")
+        time.sleep(2)  # let the watcher settle
+
+        marker = f"改动标记{int(time.time())}"
+        first.write_text(first.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+        print(f"edit one item:  visible after {wait_for(url, marker, 120):.2f} s")
+
+        time.sleep(2)
+        new = news / "2099-01-01-new-item.md"
+        new.write_text("---\ntitle: 新增的一条动态\ntype: 支委会\nreviewer: 审核人\n---\n新增正文。\n", encoding="utf-8")
+        seconds = wait_for(f"{base}branches/b000/news/2099-01-01-new-item/", "新增正文", 120)
+        print(f"add one item:   visible after {seconds:.2f} s")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
