@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 serve: install
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --livereload --dirty  # --dirty: only pages whose inputs changed are rebuilt
 
 build: install
 	$(BIN)/mkdocs build --clean
