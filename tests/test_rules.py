@@ -435,7 +435,7 @@ def test_feed_stamp_and_control_characters() -> None:
 def _site(items: list[NewsItem], *branches: Branch):
     content = Content({b.id: b for b in branches}, items)
     published = [i for i in items if not i.is_draft and i.reviewer]
-    site, _ = build_site(content, published, "branches", TYPES, 20)
+    site = build_site(content, published, "branches", TYPES, 20)
     return site, published
 
 

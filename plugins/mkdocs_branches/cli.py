@@ -11,7 +11,7 @@ import click
 
 from .config import activity_types
 from .errors import Problems, Severity, summary
-from .index import build_site, select_published
+from .index import select_published
 from .loader import load_content, settings_from
 
 
@@ -50,10 +50,7 @@ def check_content(config_file: Path) -> Problems:
         raise CommandError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
     root = config_file.resolve().parent
     content, problems = load_content(root, settings_from(settings.content_dir, settings.branch_types, types))
-    published, left_out = select_published(content, settings.review_required)
-    problems.extend(left_out)
-    _, index_problems = build_site(content, published, settings.content_dir, types, settings.list_page_size)
-    problems.extend(index_problems)
+    problems.extend(select_published(content, settings.review_required)[1])
     return problems
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .config import ActivityType
 from .errors import Problems
 from .model import Branch, Content, NewsItem
-from .slugs import file_slug, slugify
+from .slugs import file_url_name, slugify, url_name
 
 
 @dataclass(frozen=True)
@@ -90,12 +90,11 @@ def build_site(
     content_dir: str,
     types: list[ActivityType],
     page_size: int,
-) -> tuple[Site, Problems]:
-    problems = Problems()
+) -> Site:
     branches = sorted(content.branches.values(), key=lambda b: b.sort_key)
     items = sorted(published, key=lambda i: i.sort_key, reverse=True)
     site = Site(content_dir, branches, items)
-    _assign_uris(site, content.items, problems)
+    _assign_uris(site, content.items)
     site.by_branch = {b.id: [] for b in branches}
     by_type: dict[str, list[NewsItem]] = defaultdict(list)
     by_tag: dict[str, list[NewsItem]] = defaultdict(list)
@@ -113,7 +112,7 @@ def build_site(
         slug = _unique(slugify(tag), tag_slugs)
         tag_slugs[slug] = tag
         site.tags[tag] = _listing(tag, tag, by_tag[tag], f"tags/{slug}", page_size)
-    return site, problems
+    return site
 
 
 def _listing(key: str, title: str, items: list[NewsItem], base: str, page_size: int) -> Listing:
@@ -130,24 +129,11 @@ def _unique(slug: str, taken: dict[str, str] | set[str]) -> str:
     return candidate
 
 
-def _assign_uris(site: Site, all_items: list[NewsItem], problems: Problems) -> None:
-    """Item URIs from file names (stable as long as the file keeps its name), made ASCII and unique.
-
-    URIs are given to every loaded item, published or not, so that publishing one more item never
-    changes another item's URL.
-    """
-    taken: set[str] = set()
-    for item in sorted(all_items, key=lambda i: i.source):
-        base = f"{site.content_dir}/{item.branch_id}/news/{slugify(item.slug)}"
-        uri_base = _unique(base, taken)
-        if uri_base != base:
-            problems.warning(
-                item.source,
-                f"网址和另一条新闻重复（都是 {base}/），这条改用 {uri_base}/",
-                "两个文件名转成拼音后相同；请把其中一个文件改个名字，让网址固定下来",
-            )
-        taken.add(uri_base)
-        site.uris[item.source] = f"{uri_base}.md"
+def _assign_uris(site: Site, all_items: list[NewsItem]) -> None:
+    """Item URIs from file names: stable as long as the file keeps its name, ASCII, and unique (see
+    `url_name`). Photos are published only with published items."""
+    for item in all_items:
+        site.uris[item.source] = f"{site.content_dir}/{item.branch_id}/news/{url_name(item.slug)}.md"
     # Only what is published brings its photos along: a draft's photos stay private.
     for item in site.items:
         for path in (*(p.path for p in item.photos), item.cover):
@@ -161,4 +147,4 @@ def _assign_uris(site: Site, all_items: list[NewsItem], problems: Problems) -> N
 
 def photo_uri(content_dir: str, path: str) -> str:
     *folders, name = path.split("/")
-    return "/".join([content_dir, *(slugify(f) for f in folders), file_slug(name)])
+    return "/".join([content_dir, *(url_name(f) for f in folders), file_url_name(name)])

@@ -95,10 +95,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         content, problems = load_content(self.root, settings, self.parse_cache if self.dirty else None)
         published, left_out = select_published(content, self.config.review_required, self.preview)
         problems.extend(left_out)
-        site, index_problems = build_site(
-            content, published, self.config.content_dir, self.types, self.config.list_page_size
-        )
-        problems.extend(index_problems)
+        site = build_site(content, published, self.config.content_dir, self.types, self.config.list_page_size)
         self.site = site
         self.content = content
         self.renderer = Renderer(site, config.use_directory_urls, self.preview, self.config.review_required)

@@ -25,7 +25,7 @@ def text(value: object) -> str:
     if isinstance(value, (list, dict)):
         raise ValueProblem("应该是一段文字，不是列表")
     if isinstance(value, bool):
-        raise ValueProblem("应该是一段文字（是/否这类词请加上英文引号）")
+        raise ValueProblem("应该是一段文字（yes、no、true、false、on、off 这类英文词请加上英文引号）")
     return "" if value is None else str(value).strip()
 
 

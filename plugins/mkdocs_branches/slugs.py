@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
 from pypinyin import lazy_pinyin
 
 _NOT_URL = re.compile(r"[^a-z0-9]+")
+_URL_SAFE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def slugify(name: str) -> str:
@@ -17,9 +19,22 @@ def slugify(name: str) -> str:
     return _NOT_URL.sub("-", ascii_text.lower()).strip("-") or "x"
 
 
-def file_slug(file_name: str) -> str:
-    """A file name made URL-safe, keeping its (lower-cased) extension: `会场 1.JPG` → `hui-chang-1.jpg`."""
+def url_name(name: str) -> str:
+    """A file or folder name as it appears in URLs.
+
+    A name that is already URL-safe is kept. Any other gets its pinyin plus a short digest of the
+    name itself (`2024-04-02-清明祭扫` → `2024-04-02-qing-ming-ji-sao-5d0c3e`): two names can never meet
+    in one URL, and no file's URL depends on which other files exist.
+    """
+    if _URL_SAFE.fullmatch(name):
+        return name
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=3).hexdigest()
+    return f"{slugify(name)}-{digest}"
+
+
+def file_url_name(file_name: str) -> str:
+    """`url_name` for a file, keeping its (lower-cased) extension: `现场.JPG` → `xian-chang-1a2b3c.jpg`."""
     stem, dot, ext = file_name.rpartition(".")
-    if not dot:
-        return slugify(file_name)
-    return f"{slugify(stem)}.{ext.lower()}"
+    if not dot or not stem:
+        return url_name(file_name)
+    return f"{url_name(stem)}.{ext.lower()}"
