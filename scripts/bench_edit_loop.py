@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_site import make_corpus, site_ours  # noqa: E402
+from bench_site import make_corpus, site_ours
 
 
 def free_port() -> int:
@@ -47,7 +47,9 @@ def wait_for(url: str, text: str, timeout: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-b", "--branches", type=int, default=60)
     parser.add_argument("-n", "--items", type=int, default=150)
     args = parser.parse_args()
@@ -81,7 +83,9 @@ def main() -> None:
 
         time.sleep(2)
         new = news / "2099-01-01-new-item.md"
-        new.write_text("---\ntitle: 新增的一条动态\ntype: 支委会\nreviewer: 审核人\n---\n新增正文。\n", encoding="utf-8")
+        new.write_text(
+            "---\ntitle: 新增的一条动态\ntype: 支委会\nreviewer: 审核人\n---\n新增正文。\n", encoding="utf-8"
+        )
         seconds = wait_for(f"{base}branches/b000/news/2099-01-01-new-item/", "新增正文", 120)
         print(f"add one item:   visible after {seconds:.2f} s")
     finally:

@@ -23,11 +23,53 @@ import textwrap
 import time
 from pathlib import Path
 
-TYPES = ["支部党员大会", "支委会", "党小组会", "党课", "主题党日", "组织生活会", "志愿服务", "支部共建", "理论学习"]
-WORDS = (
-    "学习 贯彻 党的 二十大 精神 支部 党员 组织 生活 会议 研究 部署 工作 教学 科研 服务 社区 "
-    "志愿 实践 调研 交流 讨论 发言 总结 计划 落实 推进 创新 品牌 引领 先锋 模范 作用 发挥"
-).split()
+TYPES = [
+    "支部党员大会",
+    "支委会",
+    "党小组会",
+    "党课",
+    "主题党日",
+    "组织生活会",
+    "志愿服务",
+    "支部共建",
+    "理论学习",
+]
+WORDS = [
+    "学习",
+    "贯彻",
+    "党的",
+    "二十大",
+    "精神",
+    "支部",
+    "党员",
+    "组织",
+    "生活",
+    "会议",
+    "研究",
+    "部署",
+    "工作",
+    "教学",
+    "科研",
+    "服务",
+    "社区",
+    "志愿",
+    "实践",
+    "调研",
+    "交流",
+    "讨论",
+    "发言",
+    "总结",
+    "计划",
+    "落实",
+    "推进",
+    "创新",
+    "品牌",
+    "引领",
+    "先锋",
+    "模范",
+    "作用",
+    "发挥",
+]
 
 THEME = """\
 theme:
@@ -62,12 +104,16 @@ def make_corpus(root: Path, branches: int, items: int, photos: int) -> None:
             body = "\n\n".join(paragraph(rng) for _ in range(3))
             lines = [f"title: 第{b}支部第{i}条动态", f"type: {TYPES[i % len(TYPES)]}", "reviewer: 审核人"]
             lines.append(f"tags: [标签{i % 7}, 标签{b % 5}]")
-            (folder / "news" / f"{stem}.md").write_text("---\n" + "\n".join(lines) + f"\n---\n{body}\n", "utf-8")
+            (folder / "news" / f"{stem}.md").write_text(
+                "---\n" + "\n".join(lines) + f"\n---\n{body}\n", "utf-8"
+            )
             if photos:
                 (folder / "news" / stem).mkdir()
                 for p in range(photos):
                     colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
-                    Image.new("RGB", (1600, 1200), colour).save(folder / "news" / stem / f"{p + 1:02d}.jpg", quality=80)
+                    Image.new("RGB", (1600, 1200), colour).save(
+                        folder / "news" / stem / f"{p + 1:02d}.jpg", quality=80
+                    )
 
 
 def site_ours(root: Path) -> Path:
@@ -128,7 +174,9 @@ def build(site: Path) -> tuple[float, float]:
         """
     )
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    out = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(site)], capture_output=True, text=True, env=env, check=True
+    )
     took, peak, code_ = out.stdout.split()
     if code_ != "0":
         raise SystemExit(f"build of {site.name} failed: {out.stderr}")
@@ -136,7 +184,9 @@ def build(site: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-b", "--branches", type=int, default=60)
     parser.add_argument("-n", "--items", type=int, default=150, help="items per branch")
     parser.add_argument("-p", "--photos", type=int, default=0, help="photos per item")
@@ -153,7 +203,9 @@ def main() -> None:
         if args.blog:
             sites["blog"] = site_blog(root)
         total = args.branches * args.items
-        print(f"corpus: {args.branches} branches × {args.items} items = {total} items, {args.photos} photos each")
+        print(
+            f"corpus: {args.branches} branches × {args.items} items = {total} items, {args.photos} photos each"
+        )
         print(f"(generated in {time.perf_counter() - started:.1f} s; {os.cpu_count()} cores)\n")
         results = {name: build(site) for name, site in sites.items()}
         floor = results["floor"][0]
