@@ -353,3 +353,16 @@ def test_dirty_serve_rebuilds_only_pages_whose_inputs_changed(college: SiteProje
     assert "jg1/index.html" in changed and "jg1/timeline/index.html" in changed
     assert "xs1/news/2024-03-20-a/index.html" not in changed  # another branch's item is left alone
     assert "jg1/news/2024-05-01-dangke/index.html" not in changed  # not a neighbour of the edited item
+
+
+def test_builds_under_properdocs(college: SiteProject) -> None:
+    """ProperDocs (the maintained MkDocs 1.x fork) finds the plugin by its entry point and builds the same site."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "properdocs", "build"], cwd=college.root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "<h1>三月支委会</h1>" in college.html("branches/jg1/news/2024-03-13-zhiweihui/")
+    assert college.html("").count('class="bb-card"') == 2
