@@ -366,3 +366,28 @@ def test_builds_under_properdocs(college: SiteProject) -> None:
     assert result.returncode == 0, result.stderr
     assert "<h1>三月支委会</h1>" in college.html("branches/jg1/news/2024-03-13-zhiweihui/")
     assert college.html("").count('class="bb-card"') == 2
+
+
+def test_item_and_list_pages_do_not_grow_with_the_site(tmp_path: Path) -> None:
+    """The same item, with the same neighbours, in a 100-item and a 1,000-item site: identical HTML."""
+
+    def build(items: int) -> SiteProject:
+        project = SiteProject(tmp_path / str(items))
+        project.branch("jg1", JG1)
+        project.branch("xs1", "name: 学生支部\nbrand: 青春")
+        for n in range(items):
+            branch = "jg1" if n < 10 else "xs1"
+            day = f"2024-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}"
+            project.item(
+                branch, f"{day}-n{n:04d}.md", item(f"第{n:04d}条", extra=f"reviewer: 王\ntags: [t{n % 3}]")
+            )
+        assert project.build().returncode == 0
+        return project
+
+    small, large = build(100), build(1000)
+    page = "branches/jg1/news/2024-01-05-n0004/"
+    assert small.html(page) == large.html(page)
+    # Page 3 of the news list: 20 rows either way, and a pager of fixed size (1 2 3 4 5 … last).
+    lists = small.html("news/page/3/"), large.html("news/page/3/")
+    assert all(text.count('class="bb-item"') == 20 for text in lists)
+    assert abs(len(lists[1]) - len(lists[0])) < 300
