@@ -441,7 +441,7 @@ def scene_volunteer(img, rng):
         d.line([px, hz + h * 0.09, px, hz + h * 0.3], fill=(220, 220, 220), width=8)
     d.rectangle([tx + w * 0.05, hz + h * 0.2, tx + w * 0.35, hz + h * 0.24], fill=(245, 245, 240))
     vest = lambda r: r.choice([RED, RED, (220, 60, 40)])  # noqa: E731 - 红马甲
-    for i in range(rng.randint(5, 9)):
+    for _ in range(rng.randint(5, 9)):
         x = rng.uniform(w * 0.05, w * 0.95)
         y = hz + h * rng.uniform(0.12, 0.4)
         s = h * (0.03 + (y - hz) / h * 0.06)
@@ -485,7 +485,7 @@ def scene_memorial(img, rng):
             fill=col,
         )
     d.rectangle([wx - 10, wy + wr * 0.6, wx + 10, wy + wr * 1.6], fill=RED)
-    for i in range(rng.randint(7, 12)):
+    for _ in range(rng.randint(7, 12)):
         x = w * 0.08 + i * (w * 0.84 / 11)
         if abs(x - wx) < w * 0.06:
             continue
@@ -544,7 +544,7 @@ def scene_exhibition(img, rng):
             cx, cy = rng.uniform(x0 + 40, x1 - 40), rng.uniform(h * 0.25, h * 0.45)
             d.ellipse([cx - 30, cy - 40, cx + 30, cy + 40], fill=lerp(inner, (40, 30, 30), 0.5))
         d.rectangle([x0, h * 0.58, x1, h * 0.62], fill=(250, 246, 236))
-    for i in range(rng.randint(4, 8)):
+    for _ in range(rng.randint(4, 8)):
         x = rng.uniform(w * 0.05, w * 0.95)
         y = h * rng.uniform(0.55, 0.72)
         person(d, rng, x, y, h * 0.055, back=rng.random() < 0.7)
@@ -639,7 +639,7 @@ def scene_roundtable(img, rng):
     tcol = jitter(rng, rng.choice([(150, 100, 62), (236, 232, 224), (90, 64, 44)]))
     d.ellipse([cx - rx, cy - ry + 14, cx + rx, cy + ry + 14], fill=lerp(tcol, (0, 0, 0), 0.35))
     d.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=tcol)
-    for i in range(rng.randint(4, 8)):
+    for _ in range(rng.randint(4, 8)):
         a = rng.uniform(0, 2 * math.pi)
         px, py = cx + math.cos(a) * rx * 0.75, cy + math.sin(a) * ry * 0.7
         d.rectangle([px - 26, py - 18, px + 26, py + 18], fill=(250, 250, 250))

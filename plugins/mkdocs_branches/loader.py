@@ -71,7 +71,9 @@ def load_content(root: Path, settings: Settings, cache: ParseCache | None = None
 
 
 class _Reader:
-    def __init__(self, root: Path, base: Path, settings: Settings, problems: Problems, cache: ParseCache) -> None:
+    def __init__(
+        self, root: Path, base: Path, settings: Settings, problems: Problems, cache: ParseCache
+    ) -> None:
         self.cache = cache
         self.seen: set[tuple[str, int, int]] = set()
         self.root = root
