@@ -247,9 +247,21 @@ def test_photos_are_published_and_body_images_resolve(project: SiteProject) -> N
     project.item("jg1", "2024-03-13-清明.md", item("清明"), "![现场照片](2024-03-13-清明/现场.jpg)\n")
     assert project.build().returncode == 0
     page = project.html(f"branches/jg1/news/{url_name('2024-03-13-清明')}/")
-    assert re.search(r'<img alt="现场照片" src="[^"]+"', page)
-    src = re.search(r'<img alt="现场照片" src="([^"]+)"', page).group(1)
-    assert (project.root / "site/branches/jg1/news" / url_name("2024-03-13-清明") / src).is_file()
+    body = page[page.index('<div class="bb-body">') : page.index('<dl class="bb-credits">')]
+    img = re.search(
+        r"<picture><source type=\"image/webp\" srcset=\"([^\"]+)\"[^>]*><img ([^>]+)></picture>", body
+    )
+    assert img, body
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', img.group(2)))
+    assert attrs["alt"] == "现场照片" and attrs["loading"] == "lazy"
+    assert (attrs["width"], attrs["height"]) == ("64", "48") and "64w" in attrs["srcset"]
+    folder_out = project.root / "site/branches/jg1/news" / url_name("2024-03-13-清明")
+    assert (folder_out / attrs["src"]).is_file() and attrs["src"].endswith(".jpg")
+    assert not any(
+        p.name in ("01.jpg", "现场.jpg") for p in (project.root / "site").rglob("*")
+    )  # no originals
+    gallery = page[page.index('<div class="bb-photos">') :]
+    assert 'data-lightbox="2024-03-13-清明"' in gallery and "现场照片" not in gallery
     assert page.count("现场照片") == 1  # shown in the body, not repeated below
 
 

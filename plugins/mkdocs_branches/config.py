@@ -38,6 +38,12 @@ class BranchesConfig(Config):
     # The environment variable BRANCHES_PREVIEW=1 / 0 overrides both.
     preview = c.Optional(c.Type(bool))
 
+    # Photos: published at these widths as WebP + JPEG (PNG when transparent), metadata removed.
+    image_widths = c.ListOfItems(c.Type(int), default=[480, 960, 1600])
+    image_quality = c.Type(int, default=80)
+    image_keep_exif = c.Type(bool, default=False)  # keep camera fields; location (GPS) is always removed
+    image_publish_original = c.Type(bool, default=False)
+
     list_page_size = c.Type(int, default=20)
     branch_latest = c.Type(int, default=10)
     home_latest = c.Type(int, default=8)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .config import ActivityType
 from .errors import Problems
+from .images import Processed
 from .model import Branch, Content, NewsItem
 from .slugs import file_url_name, slugify, url_name
 
@@ -34,7 +35,8 @@ class Site:
     branches: list[Branch]  # sorted by order, then name
     items: list[NewsItem]  # published, newest first
     uris: dict[str, str] = field(default_factory=dict)  # item.source → src_uri
-    photo_uris: dict[str, str] = field(default_factory=dict)  # content path → src_uri
+    photo_uris: dict[str, str] = field(default_factory=dict)  # content path → src_uri of the original
+    images: dict[str, Processed] = field(default_factory=dict)  # content path → its published renditions
     by_branch: dict[str, list[NewsItem]] = field(default_factory=dict)
     news: Listing | None = None
     types: dict[str, Listing] = field(default_factory=dict)

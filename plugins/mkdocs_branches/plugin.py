@@ -6,6 +6,7 @@ import html
 import logging
 import os
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -16,11 +17,13 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from . import sanitize
 from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
+from .images import ImageSettings, Job, picture_html, process_all
 from .incremental import PageFile, stamp
 from .index import Listing, Site, build_site, select_published
 from .loader import ParseCache, load_content, settings_from
@@ -41,6 +44,8 @@ from .rules import activity_csv, build_date, evaluate, summary_csv, to_excel_byt
 log = get_plugin_logger(__name__)
 PACKAGE = Path(__file__).parent
 CSS_URI = "assets/branches/branches.css"
+LIGHTBOX_CSS_URI = "assets/branches/lightbox.css"
+LIGHTBOX_JS_URI = "assets/branches/lightbox.js"
 FEED_URI = "feed.xml"
 TOP_PAGES = {"news/index.md", "types/index.md", "tags/index.md", DASHBOARD_URI, QUEUE_URI}
 
@@ -82,7 +87,17 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
         if theme.name == "material":
             theme["font"] = False  # Google Fonts are unreachable where these sites are published
-        config.extra_css.extend([CSS_URI, REVIEW_CSS_URI, PRINT_CSS_URI])
+        config.extra_css.extend([CSS_URI, REVIEW_CSS_URI, PRINT_CSS_URI, LIGHTBOX_CSS_URI])
+        config.extra_javascript.append(LIGHTBOX_JS_URI)
+        try:
+            self.image_settings = ImageSettings(
+                tuple(self.config.image_widths),
+                self.config.image_quality,
+                self.config.image_keep_exif,
+                self.config.image_publish_original,
+            )
+        except ValueError as exc:
+            raise PluginError(f"mkdocs.yml 里 branches 的图片设置有误：{exc}") from None
         logging.getLogger("jieba").setLevel(logging.WARNING)
         return config
 
@@ -96,6 +111,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         published, left_out = select_published(content, self.config.review_required, self.preview)
         problems.extend(left_out)
         site = build_site(content, published, self.config.content_dir, self.types, self.config.list_page_size)
+        self._process_images(site, problems)
         self.site = site
         self.content = content
         self.renderer = Renderer(site, config.use_directory_urls, self.preview, self.config.review_required)
@@ -110,6 +126,24 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         _report(problems)
         self.targets = self._link_targets()
         return files
+
+    def _process_images(self, site: Site, problems: Problems) -> None:
+        """Every published photo → renditions in `.cache/images` (unchanged photos are never redone)."""
+        base = self.root / self.config.content_dir
+        jobs = {
+            path: Job(str(base / path), f"{self.config.content_dir}/{path}", uri.rsplit(".", 1)[0])
+            for path, uri in site.photo_uris.items()
+        }
+
+        def progress(done: int, total: int) -> None:
+            if total >= 20 and (done == total or done % 50 == 0):
+                log.info(f"处理照片 {done}/{total}")
+
+        processed, image_problems = process_all(
+            list(jobs.values()), self.image_settings, self.root / ".cache" / "images", progress=progress
+        )
+        problems.items.extend(image_problems)
+        site.images = {path: processed[job.source] for path, job in jobs.items() if job.source in processed}
 
     def _add_pages(self, files: Files, config: MkDocsConfig, problems: Problems) -> None:
         site = self.site
@@ -162,13 +196,15 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def _add_data_files(self, files: Files, config: MkDocsConfig) -> None:
         site, review = self.site, self.review.review
-        for path, uri in site.photo_uris.items():
-            source = self.root / self.config.content_dir / path
-            files.append(File.generated(config, uri, abs_src_path=str(source)))
+        published = {r.uri: r.path for image in site.images.values() for r in image.renditions}
+        for uri, path in published.items():
+            files.append(File.generated(config, uri, abs_src_path=path))
         for uri, name in (
             (CSS_URI, "branches.css"),
             (REVIEW_CSS_URI, "review.css"),
             (PRINT_CSS_URI, "print.css"),
+            (LIGHTBOX_CSS_URI, "lightbox.css"),
+            (LIGHTBOX_JS_URI, "lightbox.js"),
         ):
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE / "assets" / name)))
         activity = activity_csv(review.results, [t.name for t in self.types])
@@ -197,7 +233,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def _feed_entry(self, item: NewsItem) -> FeedEntry:
         site = self.site
-        cover = site.photo_uris.get(item.cover) if item.cover else None
+        cover = uri_to_url(site.images[item.cover].fallback.uri) if item.cover in site.images else None
         author = item.author or self.renderer.branches[item.branch_id].name
         return (item, uri_to_url(site.uris[item.source]), cover, plain_summary(item), author)
 
@@ -234,7 +270,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         site, base = self.site, self.config.content_dir
         targets = {item.source: site.uris[item.source] for item in site.items}
         targets |= {branch.source: site.branch_uri(branch.id) for branch in site.branches}
-        targets |= {f"{base}/{path}": uri for path, uri in site.photo_uris.items()}
+        targets |= {f"{base}/{path}": image.fallback.uri for path, image in site.images.items()}
         return targets
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -303,9 +339,14 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             html_text = sanitize.clean(html_text)
         if ours.kind == "item":
             shown = self.body_targets.pop(page.file.src_uri, set())
-            body_images = {p.path for p in subject.photos if self.site.photo_uris.get(p.path) in shown}
+            images = self.site.images
+            body_images = {
+                p.path for p in subject.photos if p.path in images and images[p.path].fallback.uri in shown
+            }
+            html_text = self._pictures(html_text, page)
             return self.renderer.item(subject, url, html_text, body_images)  # type: ignore[arg-type]
         if ours.kind == "branch":
+            html_text = self._pictures(html_text, page)
             return self.renderer.branch(subject, url, html_text, self.config.branch_latest)  # type: ignore[arg-type]
         if ours.kind == "timeline":
             return self.renderer.timeline(subject, url)  # type: ignore[arg-type]
@@ -319,6 +360,24 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             listing: Listing = subject  # type: ignore[assignment]
             return self.renderer.listing(listing, ours.number, url, ours.title)
         return self.renderer.directory(ours.title, self._directory(subject), url)  # type: ignore[arg-type]
+
+    def _pictures(self, html_text: str, page: Page) -> str:
+        """Images in an editor's Markdown body become responsive `<picture>`s like every other photo."""
+
+        def link(uri: str) -> str:
+            return get_relative_url(uri_to_url(uri), page.url)
+
+        by_url = {link(image.fallback.uri): image for image in self.site.images.values()}
+
+        def replace(m: re.Match[str]) -> str:
+            src = re.search(r'\bsrc="([^"]*)"', m.group(0))
+            image = by_url.get(html.unescape(src.group(1))) if src else None
+            if image is None:
+                return m.group(0)
+            alt = re.search(r'\balt="([^"]*)"', m.group(0))
+            return picture_html(image, html.unescape(alt.group(1)) if alt else "", link)
+
+        return re.sub(r"<img\b[^>]*>", replace, html_text)
 
     def _directory(self, which: str) -> list[dict[str, object]]:
         site: Site = self.site

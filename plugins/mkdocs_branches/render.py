@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
+from .images import picture_html
 from .index import Listing, Site
 from .model import Branch, NewsItem
 
@@ -75,10 +77,19 @@ class Renderer:
         def link(uri: str) -> str:
             return get_relative_url(uri_to_url(uri, self.use_directory_urls), page_url)
 
+        def picture(path: str, alt: str, sizes: str = "(max-width: 960px) 100vw, 960px") -> Markup:
+            # picture_html escapes every attribute itself
+            return Markup(picture_html(self.site.images[path], alt, link, sizes))
+
+        def full(path: str) -> str:
+            return link(self.site.images[path].fallback.uri)
+
         return _env.get_template(template).render(
             site=self.site,
             branches=self.branches,
             link=link,
+            picture=picture,
+            full=full,
             summary=plain_summary,
             status=self.status,
             **context,
