@@ -101,3 +101,20 @@ def test_phone_sized_viewport(browser, demo_url: str) -> None:
     assert page.locator("nav.md-nav--primary").first.is_visible()
     assert requests.foreign() == []
     context.close()
+
+
+def test_gallery_lightbox(browser, demo_url: str) -> None:
+    page = browser.new_page()
+    requests = RequestLog()
+    requests.attach(page)
+    page.goto(demo_url + "gallery/")
+    first = page.locator("a[data-lightbox]").first
+    caption = first.get_attribute("data-caption")
+    first.click()
+    dialog = page.locator(".bb-lightbox[role=dialog]")
+    dialog.wait_for(state="visible", timeout=5000)
+    assert caption and caption in dialog.inner_text()
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden", timeout=5000)
+    assert requests.foreign() == []
+    page.close()

@@ -403,3 +403,25 @@ def test_item_and_list_pages_do_not_grow_with_the_site(tmp_path: Path) -> None:
     lists = small.html("news/page/3/"), large.html("news/page/3/")
     assert all(text.count('class="bb-item"') == 20 for text in lists)
     assert abs(len(lists[1]) - len(lists[0])) < 300
+
+
+def test_galleries_per_branch_and_site_wide(project: SiteProject) -> None:
+    from PIL import Image
+
+    project.branch("jg1", JG1)
+    project.branch("xs1", "name: 学生支部\nbrand: 青春")
+    for branch, name, caption in (("jg1", "2024-03-01-a", "会场"), ("xs1", "2024-04-01-b", "合影<b>")):
+        folder = project.root / "branches" / branch / "news" / name
+        folder.mkdir(parents=True)
+        Image.new("RGB", (800, 600), "red").save(folder / "01.jpg")
+        photos = f"photos:\n  - {{file: {name}/01.jpg, caption: '{caption}'}}"
+        project.item(branch, f"{name}.md", item(f"新闻{name}") + "\n" + photos)
+    project.item("jg1", "2024-05-01-none.md", item("没有照片"))
+    assert project.build().returncode == 0
+    everything = project.html("gallery/")
+    assert everything.index("新闻2024-04-01-b") < everything.index("新闻2024-03-01-a")  # newest first
+    assert "没有照片" not in everything and "合影&lt;b&gt;" in everything and "合影<b>" not in everything
+    assert everything.count("data-lightbox=") == 2 and everything.count('loading="lazy"') >= 2
+    branch = project.html("branches/jg1/gallery/")
+    assert "新闻2024-03-01-a" in branch and "新闻2024-04-01-b" not in branch
+    assert 'href="gallery/"' in project.html("branches/jg1/")

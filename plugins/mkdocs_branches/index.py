@@ -39,11 +39,15 @@ class Site:
     images: dict[str, Processed] = field(default_factory=dict)  # content path → its published renditions
     by_branch: dict[str, list[NewsItem]] = field(default_factory=dict)
     news: Listing | None = None
+    gallery: Listing | None = None  # items with photos
     types: dict[str, Listing] = field(default_factory=dict)
     tags: dict[str, Listing] = field(default_factory=dict)
 
     def branch_uri(self, branch_id: str) -> str:
         return f"{self.content_dir}/{branch_id}/index.md"
+
+    def gallery_uri(self, branch_id: str) -> str:
+        return f"{self.content_dir}/{branch_id}/gallery.md"
 
     def timeline_uri(self, branch_id: str) -> str:
         return f"{self.content_dir}/{branch_id}/timeline.md"
@@ -106,6 +110,7 @@ def build_site(
         for tag in dict.fromkeys(item.tags):
             by_tag[tag].append(item)
     site.news = _listing("news", "新闻动态", items, "news", page_size)
+    site.gallery = _listing("gallery", "照片", [i for i in items if i.photos], "gallery", page_size)
     site.types = {
         t.name: _listing(t.name, t.name, by_type[t.name], f"types/{t.slug}", page_size) for t in types
     }

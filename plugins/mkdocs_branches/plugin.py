@@ -47,7 +47,7 @@ CSS_URI = "assets/branches/branches.css"
 LIGHTBOX_CSS_URI = "assets/branches/lightbox.css"
 LIGHTBOX_JS_URI = "assets/branches/lightbox.js"
 FEED_URI = "feed.xml"
-TOP_PAGES = {"news/index.md", "types/index.md", "tags/index.md", DASHBOARD_URI, QUEUE_URI}
+TOP_PAGES = {"news/index.md", "gallery/index.md", "types/index.md", "tags/index.md", DASHBOARD_URI, QUEUE_URI}
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         for branch in site.branches:
             add(site.branch_uri(branch.id), _Page("branch", f"{branch.brand} · {branch.name}", branch))
             add(site.timeline_uri(branch.id), _Page("timeline", f"{branch.brand} · 活动时间线", branch))
+            add(site.gallery_uri(branch.id), _Page("gallery", f"{branch.brand} · 照片", branch))
+        for number, uri in enumerate(site.gallery.uris, start=1):
+            title = "照片" if number == 1 else f"照片（第 {number} 页）"
+            add(uri, _Page("gallery", title, site.gallery, number), in_nav=number == 1)
         for item in site.items:
             add(site.uris[item.source], _Page("item", item.title, item))
         listings = [(site.news, "新闻动态")]
@@ -350,6 +354,11 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             return self.renderer.branch(subject, url, html_text, self.config.branch_latest)  # type: ignore[arg-type]
         if ours.kind == "timeline":
             return self.renderer.timeline(subject, url)  # type: ignore[arg-type]
+        if ours.kind == "gallery":
+            if isinstance(subject, Listing):
+                return self.renderer.gallery(subject.page(ours.number), url, ours.title, subject, ours.number)
+            shown = [i for i in self.site.by_branch[subject.id] if i.photos]  # type: ignore[union-attr]
+            return self.renderer.gallery(shown, url, ours.title)
         if ours.kind == "dashboard":
             return self.review.dashboard(url)
         if ours.kind == "report":

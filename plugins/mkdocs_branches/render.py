@@ -77,19 +77,11 @@ class Renderer:
         def link(uri: str) -> str:
             return get_relative_url(uri_to_url(uri, self.use_directory_urls), page_url)
 
-        def picture(path: str, alt: str, sizes: str = "(max-width: 960px) 100vw, 960px") -> Markup:
-            # picture_html escapes every attribute itself
-            return Markup(picture_html(self.site.images[path], alt, link, sizes))
-
-        def full(path: str) -> str:
-            return link(self.site.images[path].fallback.uri)
-
         return _env.get_template(template).render(
             site=self.site,
             branches=self.branches,
             link=link,
-            picture=picture,
-            full=full,
+            **image_helpers(self.site, link),
             summary=plain_summary,
             status=self.status,
             **context,
@@ -166,6 +158,19 @@ class Renderer:
             )
         )
 
+    def gallery(
+        self,
+        items: list[NewsItem],
+        page_url: str,
+        heading: str,
+        listing: Listing | None = None,
+        number: int = 1,
+    ) -> str:
+        """Photos grouped by item, newest first; `listing` paginates the site-wide gallery."""
+        return self._render(
+            "gallery.html", page_url, items=items, heading=heading, listing=listing, number=number
+        )
+
     def listing(self, listing: Listing, number: int, page_url: str, heading: str, intro: str = "") -> str:
         return self._render(
             "listing.html", page_url, listing=listing, number=number, heading=heading, intro=intro
@@ -173,6 +178,18 @@ class Renderer:
 
     def directory(self, heading: str, entries: list[dict[str, Any]], page_url: str) -> str:
         return self._render("directory.html", page_url, heading=heading, entries=entries)
+
+
+def image_helpers(site: Site, link: Callable[[str], str]) -> dict[str, Callable[..., Any]]:
+    """`picture(path, alt, sizes)` and `full(path)` for templates, with URLs relative to the page."""
+
+    def picture(path: str, alt: str, sizes: str = "(max-width: 960px) 100vw, 960px") -> Markup:
+        return Markup(picture_html(site.images[path], alt, link, sizes))  # it escapes every attribute
+
+    def full(path: str) -> str:
+        return link(site.images[path].fallback.uri)
+
+    return {"picture": picture, "full": full}
 
 
 def link_rewriter(mapping: Callable[[str], str | None]) -> Callable[[str], str]:

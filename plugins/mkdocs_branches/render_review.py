@@ -14,7 +14,7 @@ from mkdocs.utils import get_relative_url
 from .dates import display_date
 from .index import Site
 from .model import Branch, NewsItem
-from .render import _env, uri_to_url
+from .render import _env, image_helpers, uri_to_url
 from .rules import (
     COMPLETENESS_PARTS,
     Review,
@@ -60,6 +60,7 @@ class ReviewRenderer:
             site=self.site,
             branches=self.branches,
             link=link,
+            **image_helpers(self.site, link),
             review=self.review,
             rules=rules,
             percent=percent,
