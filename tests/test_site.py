@@ -425,3 +425,25 @@ def test_galleries_per_branch_and_site_wide(project: SiteProject) -> None:
     branch = project.html("branches/jg1/gallery/")
     assert "新闻2024-03-01-a" in branch and "新闻2024-04-01-b" not in branch
     assert 'href="gallery/"' in project.html("branches/jg1/")
+
+
+def test_broken_photos_fail_the_build_with_a_message_per_file(project: SiteProject) -> None:
+    import io
+
+    from PIL import Image
+
+    project.branch("jg1", JG1)
+    folder = project.root / "branches/jg1/news/2024-03-13-x"
+    folder.mkdir(parents=True)
+    good = io.BytesIO()
+    Image.new("RGB", (640, 480), "red").save(good, "JPEG")
+    (folder / "01.jpg").write_bytes(good.getvalue()[: len(good.getvalue()) // 2])  # truncated
+    (folder / "02.jpg").write_bytes(b"not a photo at all")
+    project.item("jg1", "2024-03-13-x.md", item("新闻"))
+    before = tree_hashes(project.root / "branches")
+    result = project.build()
+    assert result.returncode != 0
+    assert "branches/jg1/news/2024-03-13-x/01.jpg" in result.stderr
+    assert "branches/jg1/news/2024-03-13-x/02.jpg" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hashes(project.root / "branches") == before
