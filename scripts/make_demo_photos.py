@@ -50,58 +50,47 @@ IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp"}
 # Items whose front matter lists no photos: the folder <branch>/news/<stem>/ holds
 # 01.jpg .. NN.jpg, and the site shows all of them.
 FOLDER_ONLY: dict[str, int] = {
-    "jg1/news/2025-01-09-zuzhi-shenghuohui": 2,
     "jg1/news/2025-06-27-zhuti-dangri-wuda": 3,
-    "jg1/news/2026-01-07-1yue-zhiweihui": 1,
-    "jg1/news/2026-07-20-zhiweihui": 1,
-    "jg1/news/2026-10-13-dangyuan-dahui": 1,
-    "jg1/news/2026-10-15-zhiweihui": 2,
-    "jg2/news/2024-12-26-dangyuan-dahui": 1,
-    "jg2/news/2025-10-22-zhiweihui": 1,
-    "jg2/news/2026-05-18-zhiweihui": 1,
-    "jg2/news/2026-06-12-zhiweihui": 3,
+    "jg1/news/2025-12-18-zhiweihui": 1,
+    "jg1/news/2026-07-13-dangyuan-dahui": 2,
+    "jg2/news/2025-03-24-zhiweihui": 1,
+    "jg2/news/2025-04-17-zhiweihui": 1,
+    "jg2/news/2025-12-10-dangke-chengxin": 2,
+    "jg2/news/2026-03-23-dahui": 1,
+    "jg2/news/2026-04-15-zhiweihui": 1,
+    "jg2/news/2026-05-15-zhiweihui": 1,
     "jg2/news/2026-06-24-qiyi-zhuti-dangri": 1,
-    "jg2/news/2026-09-22-zhiweihui-09": 1,
-    "jg3/news/2024-12-25-zhiweihui-12": 1,
-    "jg3/news/2025-01-07-dangyuan-dahui": 1,
-    "jg3/news/2025-07-09-dahui": 1,
-    "jg3/news/2026-04-08-gongjian-houqin": 1,
-    "jj-jg/news/2025-06-19-dangyuan-dahui": 1,
+    "jg3/news/2025-01-09-dangyuan-dahui": 1,
+    "jg3/news/2026-06-09-dangyuan-dahui": 1,
+    "jg3/news/2026-10-14-dangyuan-dahui": 1,
     "jj-jg/news/2025-08-20-gongjian-yingshan": 2,
-    "jj-jg/news/2026-03-17-dahui": 1,
-    "jj-xs/news/2025-06-11-dangyuan-dahui": 1,
-    "ltx/news/2026-03-24-zhiweihui": 1,
+    "jj-jg/news/2025-12-15-zhiweihui-12": 1,
+    "jj-jg/news/2026-03-17-zhiweihui-03": 1,
+    "jj-xs/news/2025-06-17-dangyuan-dahui": 1,
+    "jj-xs/news/2026-05-20-diaoyan-baogao": 1,
+    "ltx/news/2025-02-11-dangyuan-dahui": 1,
+    "ltx/news/2025-11-13-dangyuan-dahui": 1,
+    "ltx/news/2026-03-20-dangyuan-dahui": 1,
     "ltx/news/chongyang-denggao": 2,
-    "ss-lh/news/2026-10-15-dahui": 1,
-    "xs-bk1/news/2025-01-08-zuzhi-shenghuohui": 2,
-    "xs-bk1/news/2025-03-13-3yue-zhiweihui": 1,
-    "xs-bk1/news/2025-05-04-青春心向党": 1,
-    "xs-bk1/news/2025-06-24-q2-dangyuan-dahui": 1,
+    "ss-lh/news/2025-03-24-dangyuan-dahui": 1,
+    "ss-lh/news/2025-09-19-zhiweihui-09": 1,
+    "xs-bk1/news/2024-12-19-dahui": 1,
     "xs-bk1/news/2025-07-10-sanxiaxiang-yangshuwan": 3,
-    "xs-bk1/news/2025-10-23-zhiweihui-10": 1,
-    "xs-bk1/news/2025-12-23-huanjie-xuanju": 2,
-    "xs-bk1/news/2026-02-06-zhiwei-huiyi": 1,
-    "xs-bk1/news/2026-03-25-3yue-zhiweihui": 1,
-    "xs-bk1/news/2026-08-08-zhiwei-huiyi": 1,
-    "xs-bk2/news/2025-04-25-zhiweihui": 1,
-    "xs-bk2/news/2025-06-27-zhiweihui": 1,
+    "xs-bk1/news/2025-08-13-8yue-zhiweihui": 1,
+    "xs-bk1/news/2025-09-11-zhiwei-huiyi": 1,
+    "xs-bk1/news/2025-11-12-dangke-qingnian": 1,
+    "xs-bk1/news/2026-01-09-1yue-zhiweihui": 1,
+    "xs-bk1/news/2026-09-22-q3-dangyuan-dahui": 1,
+    "xs-bk2/news/2025-05-25-5yue-zhiweihui": 1,
     "xs-bk2/news/2025-12-17-shequ-geshui-zhidao": 2,
-    "xs-bk2/news/2025-12-22-q4-dangyuan-dahui": 1,
-    "xs-bk2/news/2026-04-15-lilun-xuexi": 1,
-    "xs-bk2/news/2026-10-07-dahui": 1,
-    "xs-dsj/news/2025-10-16-dahui": 1,
-    "xs-dsj/news/2025-11-06-zhiweihui-11": 1,
-    "xs-dsj/news/2026-03-17-dangyuan-dahui": 2,
-    "xs-dsj/news/2026-06-17-6yue-zhiweihui": 1,
-    "xs-dsj/news/2026-06-18-dangyuan-dahui": 1,
-    "xs-dsj/news/2026-09-18-dangyuan-dahui": 1,
-    "xs-yjs/news/2025-06-12-zhiweihui": 2,
+    "xs-bk2/news/2026-03-19-dangyuan-dahui": 2,
+    "xs-bk2/news/2026-10-09-dangyuan-dahui": 1,
     "xs-yjs/news/2025-09-03-观看纪念大会": 1,
-    "xs-yjs/news/2025-09-19-dangyuan-dahui": 1,
+    "xs-yjs/news/2025-11-14-zhiweihui-11": 1,
     "xs-yjs/news/2025-12-03-dangke-kexue-chengxin": 1,
-    "xs-yjs/news/2026-05-08-q2-dangyuan-dahui": 1,
     "xs-yjs/news/2026-05-20-tongji-zhiyuan": 2,
-    "xs-yjs/news/2026-10-06-zhiweihui": 1,
+    "xs-yjs/news/2026-08-25-zhiweihui": 1,
+    "xs-yjs/news/2026-10-14-q4-dangyuan-dahui": 1,
 }
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.S)
@@ -358,7 +347,7 @@ def ground(img, rng, horizon, color):
 
 def group_rows(d, rng, w, y0, rows, scale, shirt=None, spread=0.8):
     for r in range(rows):
-        n = rng.randint(6, 11)
+        n = rng.randint(5, 9)
         y = y0 + r * scale * 2.6
         s = scale * (1 + r * 0.08)
         for i in range(n):
@@ -485,7 +474,7 @@ def scene_memorial(img, rng):
             fill=col,
         )
     d.rectangle([wx - 10, wy + wr * 0.6, wx + 10, wy + wr * 1.6], fill=RED)
-    for _ in range(rng.randint(7, 12)):
+    for i in range(rng.randint(7, 12)):
         x = w * 0.08 + i * (w * 0.84 / 11)
         if abs(x - wx) < w * 0.06:
             continue
@@ -512,10 +501,10 @@ def scene_lecture(img, rng):
     person(d, rng, px, h * 0.27, h * 0.03)
     d.rectangle([px - 55, h * 0.34, px + 55, h * 0.47], fill=(130, 80, 50))
     star(d, px, h * 0.4, 22, GOLD)
-    for r in range(5):
-        y = h * (0.55 + r * 0.09)
-        s = h * (0.03 + r * 0.006)
-        n = 9 + r
+    for r in range(4):
+        y = h * (0.56 + r * 0.11)
+        s = h * (0.034 + r * 0.008)
+        n = 7 + r
         d.rectangle([0, y + s * 2.2, w, y + s * 3.5], fill=lerp((140, 40, 40), (60, 20, 20), r / 5))
         for i in range(n):
             if rng.random() < 0.12:
@@ -695,7 +684,7 @@ def make_photo(path: Path, root: Path) -> Image.Image:
         scene = rng.choice(SCENES)
     scene(img, rng)
     # soft light and a gentle vignette make the flat shapes look more like a photo
-    img = img.filter(ImageFilter.GaussianBlur(1.6))
+    img = img.filter(ImageFilter.GaussianBlur(2.0))
     w, h = size
     mask = Image.new("L", (w // 8, h // 8), 0)
     md = ImageDraw.Draw(mask)
