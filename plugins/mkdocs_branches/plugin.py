@@ -17,7 +17,6 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from . import sanitize
 from .config import BranchesConfig, activity_types, preview_mode
@@ -28,7 +27,7 @@ from .incremental import PageFile, stamp
 from .index import Listing, Site, build_site, select_published
 from .loader import ParseCache, load_content, settings_from
 from .model import Branch, NewsItem
-from .render import Renderer, link_rewriter, plain_summary, uri_to_url
+from .render import Renderer, link_rewriter, page_link, plain_summary, uri_to_url
 from .render_review import (
     ACTIVITY_CSV_URI,
     DASHBOARD_URI,
@@ -125,6 +124,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self._add_pages(files, config, problems)
         _report(problems)
         self.targets = self._link_targets()
+        self.by_fallback = {image.fallback.uri: image for image in site.images.values()}
         return files
 
     def _process_images(self, site: Site, problems: Problems) -> None:
@@ -227,7 +227,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 uri,
                 config.site_url,
                 entries,
-                home_url=uri_to_url(home or "index.md"),
+                home_url=uri_to_url(home or "index.md", config.use_directory_urls),
                 author=config.site_name,
             )
             files.append(File.generated(config, uri, content=data))
@@ -237,9 +237,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def _feed_entry(self, item: NewsItem) -> FeedEntry:
         site = self.site
-        cover = uri_to_url(site.images[item.cover].fallback.uri) if item.cover in site.images else None
+        cover = site.images[item.cover].fallback.uri if item.cover in site.images else None
         author = item.author or self.renderer.branches[item.branch_id].name
-        return (item, uri_to_url(site.uris[item.source]), cover, plain_summary(item), author)
+        url = uri_to_url(site.uris[item.source], self.renderer.use_directory_urls)
+        return (item, url, cover, plain_summary(item), author)
 
     def _fingerprint(self, page: _Page) -> str | None:
         """What a page shows, digested; None for pages that show the whole site."""
@@ -373,14 +374,13 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     def _pictures(self, html_text: str, page: Page) -> str:
         """Images in an editor's Markdown body become responsive `<picture>`s like every other photo."""
 
-        def link(uri: str) -> str:
-            return get_relative_url(uri_to_url(uri), page.url)
-
-        by_url = {link(image.fallback.uri): image for image in self.site.images.values()}
+        link = page_link(page.url, self.renderer.use_directory_urls)
+        page_dir = posixpath.dirname(page.file.dest_uri)
 
         def replace(m: re.Match[str]) -> str:
             src = re.search(r'\bsrc="([^"]*)"', m.group(0))
-            image = by_url.get(html.unescape(src.group(1))) if src else None
+            target = posixpath.normpath(posixpath.join(page_dir, html.unescape(src.group(1)))) if src else ""
+            image = self.by_fallback.get(target)
             if image is None:
                 return m.group(0)
             alt = re.search(r'\balt="([^"]*)"', m.group(0))

@@ -46,6 +46,15 @@ def uri_to_url(uri: str, use_directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+def page_link(page_url: str, use_directory_urls: bool = True) -> Callable[[str], str]:
+    """`link(uri)`: the URL of the file at `uri`, relative to the page at `page_url`."""
+
+    def link(uri: str) -> str:
+        return get_relative_url(uri_to_url(uri, use_directory_urls), page_url)
+
+    return link
+
+
 def plain_summary(item: NewsItem, length: int = SUMMARY_LENGTH) -> str:
     """The `summary` key, or the body's first paragraph as plain text."""
     text = item.summary
@@ -74,9 +83,7 @@ class Renderer:
         self.review_required = review_required
 
     def _render(self, template: str, page_url: str, **context: Any) -> str:
-        def link(uri: str) -> str:
-            return get_relative_url(uri_to_url(uri, self.use_directory_urls), page_url)
-
+        link = page_link(page_url, self.use_directory_urls)
         return _env.get_template(template).render(
             site=self.site,
             branches=self.branches,

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mkdocs.utils import get_relative_url
-
 from .dates import display_date
 from .index import Site
 from .model import Branch, NewsItem
-from .render import _env, image_helpers, uri_to_url
+from .render import _env, image_helpers, page_link
 from .rules import (
     COMPLETENESS_PARTS,
     Review,
@@ -52,9 +50,7 @@ class ReviewRenderer:
         self.branches = {b.id: b for b in site.branches}
 
     def _render(self, template: str, page_url: str, **context: Any) -> str:
-        def link(uri: str) -> str:
-            return get_relative_url(uri_to_url(uri, self.use_directory_urls), page_url)
-
+        link = page_link(page_url, self.use_directory_urls)
         rules = {t.name: t.rule.display() for t in self.review.ruled_types if t.rule}
         return _env.get_template(template).render(
             site=self.site,
