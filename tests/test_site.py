@@ -332,7 +332,7 @@ def test_symlinks_leading_outside_the_content_are_refused(project: SiteProject, 
     project.item("jg1", "2024-03-13-x.md", item("新闻") + "\ncover: ../../../../outside/secret.jpg")
     result = project.build()
     assert result.returncode != 0
-    assert "branches/jg2/index.md: 这个路径指向内容文件夹以外的地方" in result.stderr
+    assert "branches/jg2: 这个路径指向内容文件夹以外的地方" in result.stderr
     assert "branches/jg1/news/2024-03-13-x/01.jpg: 这个路径指向内容文件夹以外的地方" in result.stderr
     assert "branches/jg1/news/2024-03-13-x.md:5: 这个路径指向内容文件夹以外的地方" in result.stderr
     assert not (project.root / "site").exists()

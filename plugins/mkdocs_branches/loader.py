@@ -60,7 +60,7 @@ def load_content(root: Path, settings: Settings, cache: ParseCache | None = None
             continue
         content.branches[branch.id] = branch
         news = entry / "news"
-        if news.is_dir() and reader.inside(news, reader.rel(news)):
+        if news.is_dir() and reader.inside_dir(news, reader.rel(news)):
             for path in sorted(news.glob("*.md")):
                 item = reader.item(branch.id, path)
                 if item is not None:
@@ -79,28 +79,48 @@ class _Reader:
         self.root = root
         self.base = base
         self.real_base = base.resolve()
+        self.real_dirs: dict[Path, str] = {base: ""}  # folders known to be inside → real relative path
         self.settings = settings
         self.problems = problems
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def inside(self, path: Path, shown: str, line: int | None = None) -> bool:
-        """Refuse anything (a symlink, `..`) that resolves outside the content folder."""
+    def inside(self, path: Path, shown: str, line: int | None = None) -> str | None:
+        """Where `path` really is, relative to the content folder; a problem and None if that is
+        outside it (through a symlink or `..`)."""
+        parent = self.real_dirs.get(path.parent)
+        if parent is not None and path.name not in ("", ".", "..") and not path.is_symlink():
+            return f"{parent}/{path.name}" if parent else path.name
+        # Slow path: resolve the whole chain once, then remember the folder for its siblings.
         real = path.resolve()
         if real == self.real_base or self.real_base in real.parents:
-            return True
+            if not path.is_symlink() and real != self.real_base:
+                self.real_dirs[path.parent] = self._rel_real(real.parent)
+            return self._rel_real(real)
         self.problems.error(
             shown,
             "这个路径指向内容文件夹以外的地方",
             f"请把文件复制到“{self.settings.content_dir}”文件夹里面再引用，不要用 .. 或快捷方式（链接）",
             line,
         )
-        return False
+        return None
+
+    def _rel_real(self, real: Path) -> str:
+        rel = real.relative_to(self.real_base).as_posix()
+        return "" if rel == "." else rel
+
+    def inside_dir(self, folder: Path, shown: str) -> bool:
+        """`inside` for a folder, remembered so the files in it are checked with one `lstat` each."""
+        real = self.inside(folder, shown)
+        if real is None:
+            return False
+        self.real_dirs[folder] = real
+        return True
 
     def document(self, path: Path) -> Document | None:
         shown = self.rel(path)
-        if not self.inside(path, shown):
+        if self.inside(path, shown) is None:
             return None
         try:
             stat = path.stat()
@@ -123,6 +143,8 @@ class _Reader:
 
     def branch(self, folder: Path) -> Branch | None:
         shown = self.rel(folder)
+        if not self.inside_dir(folder, shown):
+            return None
         if not BRANCH_ID.match(folder.name):
             self.problems.error(
                 shown,
@@ -272,10 +294,13 @@ class _Reader:
                     photos.append(Photo(rel, caption))
         else:
             folder = news / stem
-            if folder.is_dir() and self.inside(folder, self.rel(folder)):
+            if folder.is_dir() and self.inside_dir(folder, self.rel(folder)):
                 for image in sorted(folder.iterdir()):
-                    if image.suffix.lower() in IMAGE_SUFFIXES and self.inside(image, self.rel(image)):
-                        photos.append(Photo(image.resolve().relative_to(self.real_base).as_posix()))
+                    if image.suffix.lower() not in IMAGE_SUFFIXES:
+                        continue
+                    rel = self.inside(image, self.rel(image))
+                    if rel is not None:
+                        photos.append(Photo(rel))
         known = {p.path for p in photos}
         for rel, alt in self._body_images(news, body, shown, body_line):
             if rel not in known:
@@ -309,7 +334,8 @@ class _Reader:
             )
             return None
         path = Path(os.path.normpath(folder / pure))
-        if not self.inside(path, shown, line):
+        real = self.inside(path, shown, line)
+        if real is None:
             return None
         if not path.is_file():
             self.problems.error(
@@ -327,7 +353,7 @@ class _Reader:
                 line,
             )
             return None
-        return path.resolve().relative_to(self.real_base).as_posix()
+        return real
 
 
 def _getter(values: dict[str, schema.Value]):
