@@ -38,6 +38,7 @@ class Site:
     photo_uris: dict[str, str] = field(default_factory=dict)  # content path → src_uri of the original
     images: dict[str, Processed] = field(default_factory=dict)  # content path → its published renditions
     by_branch: dict[str, list[NewsItem]] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)  # item.source → its index in by_branch
     news: Listing | None = None
     gallery: Listing | None = None  # items with photos
     types: dict[str, Listing] = field(default_factory=dict)
@@ -55,7 +56,7 @@ class Site:
     def neighbours(self, item: NewsItem) -> tuple[NewsItem | None, NewsItem | None]:
         """(newer, older) within the item's branch."""
         items = self.by_branch[item.branch_id]
-        at = next(i for i, other in enumerate(items) if other is item)
+        at = self.position[item.source]
         newer = items[at - 1] if at > 0 else None
         older = items[at + 1] if at + 1 < len(items) else None
         return newer, older
@@ -105,6 +106,7 @@ def build_site(
     by_type: dict[str, list[NewsItem]] = defaultdict(list)
     by_tag: dict[str, list[NewsItem]] = defaultdict(list)
     for item in items:
+        site.position[item.source] = len(site.by_branch[item.branch_id])
         site.by_branch[item.branch_id].append(item)
         by_type[item.type].append(item)
         for tag in dict.fromkeys(item.tags):

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 from urllib.parse import unquote
 
 from . import schema
 from .config import ActivityType
 from .dates import DateError, When, split_file_stem
-from .errors import Problems
+from .errors import Problem, Problems
 from .frontmatter import Document, HeaderError, decode, parse
 from .model import Branch, Content, NewsItem, Photo
 
+T = TypeVar("T")
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"}
 _MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
@@ -35,11 +38,31 @@ def settings_from(content_dir: str, branch_types: list[str], types: list[Activit
     return Settings(content_dir, tuple(branch_types), tuple(t.name for t in types))
 
 
-# (path, mtime_ns, size) → what reading it gave; lets `mkdocs serve` re-read only files that changed.
-ParseCache = dict[tuple[str, int, int], "Document | HeaderError"]
+Signature = tuple[int, int, int, int] | None  # (mtime_ns, size, mode, inode) from lstat; None: absent
 
 
-def load_content(root: Path, settings: Settings, cache: ParseCache | None = None) -> tuple[Content, Problems]:
+def signature(path: str) -> Signature:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_mode, st.st_ino)
+
+
+@dataclass(frozen=True)
+class _Memo:
+    settings: Settings
+    deps: tuple[tuple[str, Signature], ...]  # every path the reading looked at, as it was then
+    problems: tuple[Problem, ...]
+    result: Branch | NewsItem | None
+
+
+# Branch folder or item path → what reading it gave. `mkdocs serve` keeps one across rebuilds, so only
+# what changed on disk (the file, its photo folder, an image it names) is read and checked again.
+ReadCache = dict[str, _Memo]
+
+
+def load_content(root: Path, settings: Settings, cache: ReadCache | None = None) -> tuple[Content, Problems]:
     """`root` holds mkdocs.yml; messages name files relative to it."""
     problems = Problems()
     content = Content()
@@ -72,10 +95,11 @@ def load_content(root: Path, settings: Settings, cache: ParseCache | None = None
 
 class _Reader:
     def __init__(
-        self, root: Path, base: Path, settings: Settings, problems: Problems, cache: ParseCache
+        self, root: Path, base: Path, settings: Settings, problems: Problems, cache: ReadCache
     ) -> None:
         self.cache = cache
-        self.seen: set[tuple[str, int, int]] = set()
+        self.seen: set[str] = set()
+        self.deps: list[tuple[str, Signature]] = []
         self.root = root
         self.base = base
         self.real_base = base.resolve()
@@ -118,23 +142,34 @@ class _Reader:
         self.real_dirs[folder] = real
         return True
 
+    def touch(self, path: Path) -> None:
+        """Note that what is being read depends on `path` (its state now, before it is read)."""
+        self.deps.append((str(path), signature(str(path))))
+
+    def remembered(self, path: Path, read: Callable[[], T]) -> T:
+        """`read()`, or what it gave last time if no file it looked at has changed since."""
+        key = str(path)
+        self.seen.add(key)
+        memo = self.cache.get(key)
+        if (
+            memo is not None
+            and memo.settings == self.settings
+            and all(signature(dep) == was for dep, was in memo.deps)
+        ):
+            self.problems.items.extend(memo.problems)
+            return memo.result  # type: ignore[return-value]
+        self.deps, start = [], len(self.problems.items)
+        result = read()
+        self.cache[key] = _Memo(self.settings, tuple(self.deps), tuple(self.problems.items[start:]), result)  # type: ignore[arg-type]
+        return result
+
     def document(self, path: Path) -> Document | None:
         shown = self.rel(path)
+        self.touch(path)
         if self.inside(path, shown) is None:
             return None
         try:
-            stat = path.stat()
-            key = (str(path), stat.st_mtime_ns, stat.st_size)
-            self.seen.add(key)
-            if key not in self.cache:
-                try:
-                    self.cache[key] = parse(decode(path.read_bytes(), shown), shown)
-                except HeaderError as exc:
-                    self.cache[key] = exc
-            result = self.cache[key]
-            if isinstance(result, HeaderError):
-                raise result
-            return result
+            return parse(decode(path.read_bytes(), shown), shown)
         except HeaderError as exc:
             self.problems.items.extend(exc.problems)
         except OSError as exc:
@@ -142,6 +177,10 @@ class _Reader:
         return None
 
     def branch(self, folder: Path) -> Branch | None:
+        return self.remembered(folder, lambda: self._branch(folder))
+
+    def _branch(self, folder: Path) -> Branch | None:
+        self.touch(folder)
         shown = self.rel(folder)
         if not self.inside_dir(folder, shown):
             return None
@@ -153,6 +192,7 @@ class _Reader:
             )
             return None
         index = folder / "index.md"
+        self.touch(index)
         if not index.is_file():
             self.problems.error(
                 shown,
@@ -200,6 +240,9 @@ class _Reader:
         )
 
     def item(self, branch_id: str, path: Path) -> NewsItem | None:
+        return self.remembered(path, lambda: self._item(branch_id, path))
+
+    def _item(self, branch_id: str, path: Path) -> NewsItem | None:
         doc = self.document(path)
         if doc is None:
             return None
@@ -294,6 +337,7 @@ class _Reader:
                     photos.append(Photo(rel, caption))
         else:
             folder = news / stem
+            self.touch(folder)
             if folder.is_dir() and self.inside_dir(folder, self.rel(folder)):
                 for image in sorted(folder.iterdir()):
                     if image.suffix.lower() not in IMAGE_SUFFIXES:
@@ -334,6 +378,7 @@ class _Reader:
             )
             return None
         path = Path(os.path.normpath(folder / pure))
+        self.touch(path)
         real = self.inside(path, shown, line)
         if real is None:
             return None

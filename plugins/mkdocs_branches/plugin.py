@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -23,9 +24,9 @@ from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
 from .images import ImageSettings, Job, picture_html, process_all
-from .incremental import PageFile, stamp
+from .incremental import MemoryBytecodeCache, PageFile, stamp
 from .index import Listing, Site, build_site, select_published
-from .loader import ParseCache, load_content, settings_from
+from .loader import ReadCache, load_content, settings_from
 from .model import Branch, NewsItem
 from .render import Renderer, link_rewriter, page_link, plain_summary, uri_to_url
 from .render_review import (
@@ -62,12 +63,18 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     command: str | None = None
     dirty = False
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Having `on_startup`, the instance lives as long as `mkdocs serve`: these caches span rebuilds.
+        self.read_cache: ReadCache = {}
+        self.built: dict[str, str] = {}  # abs_dest_path → fingerprint of what was built there
+        self.stamp_memo: dict[str, tuple[object, tuple[object, ...], str]] = {}  # see _stamp_records
+        self.feed_cache: dict[str, tuple[str, bytes]] = {}  # feed URI → (fingerprint, Atom document)
+        self.bytecode = MemoryBytecodeCache()
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # The instance lives as long as `mkdocs serve`: what it caches here spans rebuilds.
         self.command = command
         self.dirty = dirty
-        self.parse_cache: ParseCache = {}
-        self.built: dict[str, str] = {}
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_notice)
 
@@ -100,13 +107,18 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         logging.getLogger("jieba").setLevel(logging.WARNING)
         return config
 
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        if self.dirty:  # MkDocs makes a new theme environment per rebuild: keep the compiled templates
+            env.bytecode_cache = self.bytecode
+        return env
+
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.root / self.config.content_dir))
         return server
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         settings = settings_from(self.config.content_dir, self.config.branch_types, self.types)
-        content, problems = load_content(self.root, settings, self.parse_cache if self.dirty else None)
+        content, problems = load_content(self.root, settings, self.read_cache if self.dirty else None)
         published, left_out = select_published(content, self.config.review_required, self.preview)
         problems.extend(left_out)
         site = build_site(content, published, self.config.content_dir, self.types, self.config.list_page_size)
@@ -119,7 +131,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         review = evaluate(site.branches, judged, self.types, build_date(os.environ.get("SOURCE_DATE_EPOCH")))
         self.review = ReviewRenderer(site, config.use_directory_urls, review)
         self.pages: dict[str, _Page] = {}
-        self.page_files: list[PageFile] = []
+        self.fingerprints: dict[str, str] = {}  # abs_dest_path → what this build shows there
         self.body_targets: dict[str, set[str]] = {}
         self._add_pages(files, config, problems)
         _report(problems)
@@ -163,16 +175,21 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             file = PageFile.generated(config, uri, content="", inclusion=level)
             if self.dirty:
                 file.fingerprint, file.built = self._fingerprint(page), self.built
+                if file.fingerprint is not None:
+                    self.fingerprints[file.abs_dest_path] = file.fingerprint
             files.append(file)
-            self.page_files.append(file)
             self.pages[uri] = page
 
         if self.dirty:
-            self.stamps = {item.source: stamp(item) for item in site.items}
+            self._stamp_records()
         if "index.md" not in hand_written:
             add("index.md", _Page("home", config.site_name), in_nav=True)
-        elif self.dirty:  # the hand-written home page shows the cards: rebuild it every time
-            files.get_file_from_path("index.md").is_modified = lambda: True  # type: ignore[method-assign]
+        elif self.dirty:  # the hand-written home page also shows the cards: rebuild it when they change
+            file = files.get_file_from_path("index.md")
+            fingerprint = self._fingerprint(_Page("home", config.site_name))
+            source_changed = file.is_modified
+            file.is_modified = lambda: source_changed() or self.built.get(file.abs_dest_path) != fingerprint  # type: ignore[method-assign]
+            self.fingerprints[file.abs_dest_path] = fingerprint
         for branch in site.branches:
             add(site.branch_uri(branch.id), _Page("branch", f"{branch.brand} · {branch.name}", branch))
             add(site.timeline_uri(branch.id), _Page("timeline", f"{branch.brand} · 活动时间线", branch))
@@ -221,15 +238,30 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             for b in site.branches
         ]
         for uri, title, items, home in feeds:
-            entries = [self._feed_entry(item) for item in items[:MAX_ENTRIES]]
-            data = atom_feed(
-                title,
-                uri,
-                config.site_url,
-                entries,
-                home_url=uri_to_url(home or "index.md", config.use_directory_urls),
-                author=config.site_name,
+            shown = items[:MAX_ENTRIES]
+            key = (
+                stamp(
+                    title,
+                    config.site_url,
+                    config.use_directory_urls,
+                    home,
+                    self._stamps_of(shown),
+                )
+                if self.dirty
+                else ""
             )
+            if key and self.feed_cache.get(uri, ("",))[0] == key:
+                data = self.feed_cache[uri][1]
+            else:
+                data = atom_feed(
+                    title,
+                    uri,
+                    config.site_url,
+                    [self._feed_entry(item) for item in shown],
+                    home_url=uri_to_url(home or "index.md", config.use_directory_urls),
+                    author=config.site_name,
+                )
+                self.feed_cache[uri] = (key, data)
             files.append(File.generated(config, uri, content=data))
 
     def branch_feed_uri(self, branch_id: str) -> str:
@@ -242,33 +274,61 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         url = uri_to_url(site.uris[item.source], self.renderer.use_directory_urls)
         return (item, url, cover, plain_summary(item), author)
 
+    def _stamp_records(self) -> None:
+        """Digest every item and branch, with the photos they show (a replaced photo changes them).
+        A record the loader reused, showing the same photos, keeps last build's digest."""
+        images, memo, fresh = self.site.images, self.stamp_memo, {}
+
+        def digest(key: str, record: object, paths: list[str | None]) -> str:
+            shown = tuple(images.get(path) for path in paths if path)
+            old = memo.get(key)
+            if old is None or old[0] is not record or old[1] != shown:
+                old = (record, shown, stamp(record, shown))
+            fresh[key] = old
+            return old[2]
+
+        self.stamps = {
+            i.source: digest(i.source, i, [i.cover, *(p.path for p in i.photos)]) for i in self.site.items
+        }
+        self.branch_stamps = {b.id: digest(b.source, b, [b.logo, *b.images]) for b in self.site.branches}
+        self.stamp_memo = fresh
+
+    def _stamps_of(self, items: list[NewsItem]) -> list[tuple[str, str]]:
+        return [(self.stamps[i.source], self.branch_stamps[i.branch_id]) for i in items]
+
     def _fingerprint(self, page: _Page) -> str | None:
-        """What a page shows, digested; None for pages that show the whole site."""
-        site, stamps = self.site, self.stamps
-        if page.kind == "item":
-            item: NewsItem = page.subject  # type: ignore[assignment]
+        """Everything a page shows, digested: the page is rebuilt when this changes. None: always rebuilt."""
+        site, stamps, branches, review = self.site, self.stamps, self.branch_stamps, self.review.review
+        kind, subject = page.kind, page.subject
+
+        if kind == "item":
+            item: NewsItem = subject  # type: ignore[assignment]
             around = [(n.source, n.title) if n else None for n in site.neighbours(item)]
             tags = [site.tags[t].uris[0] for t in item.tags]
-            return stamp(stamps[item.source], self.renderer.branches[item.branch_id], around, tags)
-        if page.kind == "listing":
-            listing: Listing = page.subject  # type: ignore[assignment]
-            shown = listing.page(page.number)
-            brands = [self.renderer.branches[i.branch_id].brand for i in shown]
+            return stamp(stamps[item.source], branches[item.branch_id], around, tags)
+        if isinstance(subject, Listing):  # news, type and tag lists, the site-wide gallery
             return stamp(
-                page.title, page.number, len(listing.uris), [stamps[i.source] for i in shown], brands
+                kind, page.title, page.number, len(subject.uris), self._stamps_of(subject.page(page.number))
             )
-        if page.kind in ("branch", "timeline"):
-            branch: Branch = page.subject  # type: ignore[assignment]
-            items = site.by_branch[branch.id]
-            shown = items[: self.config.branch_latest] if page.kind == "branch" else items
-            return stamp(page.kind, branch, len(items), [stamps[i.source] for i in shown])
-        return None
+        if isinstance(subject, Branch):  # its home, timeline, gallery and brand report
+            items = site.by_branch[subject.id]
+            shown = items[: self.config.branch_latest] if kind == "branch" else items
+            when = (review.build_date, self.types) if kind == "report" else None
+            return stamp(kind, branches[subject.id], len(items), self._stamps_of(shown), when)
+        if kind == "home":
+            cards = [(len(items), self._stamps_of(items[:1])) for items in site.by_branch.values()]
+            return stamp(kind, branches, cards, self._stamps_of(site.items[: self.config.home_latest]))
+        if kind == "dashboard":
+            return stamp(
+                kind, branches, review.results, review.summaries, review.completeness, review.build_date
+            )
+        if kind == "directory":
+            return stamp(kind, self._directory(subject))  # type: ignore[arg-type]
+        return None  # the preview's review queue
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.dirty:
-            for file in self.page_files:
-                if file.fingerprint is not None:
-                    self.built[file.abs_dest_path] = file.fingerprint
+            self.built.update(self.fingerprints)
 
     def _link_targets(self) -> dict[str, str]:
         """Source paths (relative to the site root) → the URIs they are published at."""
