@@ -1,20 +1,26 @@
 """Fast rebuilds for `mkdocs serve --dirty` on large sites.
 
-MkDocs skips, in a dirty build, every page whose `File.is_modified()` is false. Our generated pages
-carry a fingerprint of everything they show; a page is rebuilt only when its fingerprint differs from
-the one it was last built with (or its output is missing). Pages that show the whole site (home,
-dashboard, reports) have no fingerprint and are always rebuilt. Ordinary builds ignore all of this.
+Every generated page and data file carries a fingerprint of everything it shows. `Tracker` remembers,
+for the life of the process, the fingerprint each output was last written with:
+
+- in `mkdocs build --dirty`, an unchanged page is a `PageFile` that says it is not modified, so MkDocs
+  skips it (unless its output is missing);
+- in `mkdocs serve --dirty`, where the site folder is a temporary one that only this process writes, an
+  unchanged page or file becomes a `KeptFile`: MkDocs still resolves links to it, but makes no `Page`
+  for it and neither renders nor copies it. A rebuild then costs what changed, not what exists.
+
+Ordinary builds ignore all of this.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
+import posixpath
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from mkdocs.structure.files import File
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, InclusionLevel
 
 
 def stamp(*parts: object) -> str:
@@ -22,22 +28,69 @@ def stamp(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
+class Tracker:
+    """Fingerprints of what earlier builds of this process wrote, by URI."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, str] = {}
+        self.pending: dict[str, str] = {}
+        self.generation = ""
+
+    def start(self, generation: str) -> None:
+        """A new build; `generation` digests the settings every output depends on (site folder, URL
+        style, mkdocs.yml): when it changes, nothing written before counts."""
+        if generation != self.generation:
+            self.built.clear()
+            self.generation = generation
+        self.pending = {}
+
+    def unchanged(self, uri: str, fingerprint: str) -> bool:
+        self.pending[uri] = fingerprint
+        return self.built.get(uri) == fingerprint
+
+    def finish(self) -> None:
+        """The build succeeded: what it wrote is now on disk."""
+        self.built.update(self.pending)
+
+
 class PageFile(File):
-    """A generated page that knows whether what it shows has changed since it was last built."""
+    """A generated page; `modified` is False when its output is already up to date."""
 
-    fingerprint: str | None = None
-    built: dict[str, str] | None = None  # abs_dest_path → fingerprint it was built with
-
-    @functools.cached_property
-    def _modified(self) -> bool:  # asked twice per build (read, then render); the answer holds
-        if self.fingerprint is None or self.built is None:
-            return True
-        if self.built.get(self.abs_dest_path) != self.fingerprint:
-            return True
-        return not os.path.isfile(self.abs_dest_path)
+    modified = True
 
     def is_modified(self) -> bool:
-        return self._modified
+        return self.modified
+
+
+class KeptFile(File):
+    """An output an earlier build of this `mkdocs serve` wrote, unchanged since."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_modified(self) -> bool:
+        return False
+
+
+def kept(config: MkDocsConfig, src_uri: str, page: bool) -> KeptFile:
+    dest = page_dest_uri(src_uri, config.use_directory_urls) if page else src_uri
+    return KeptFile(
+        src_uri,
+        src_dir=None,
+        dest_dir=config.site_dir,
+        use_directory_urls=config.use_directory_urls,
+        dest_uri=dest,
+        inclusion=InclusionLevel.NOT_IN_NAV,
+    )
+
+
+def page_dest_uri(src_uri: str, use_directory_urls: bool) -> str:
+    """Where MkDocs writes the page `src_uri` (see `File._get_dest_path`)."""
+    parent, name = posixpath.split(src_uri)
+    stem = posixpath.splitext(name)[0]
+    if not use_directory_urls or stem in ("index", "README"):
+        return posixpath.join(parent, "index.html" if stem == "README" else f"{stem}.html")
+    return posixpath.join(parent, stem, "index.html")
 
 
 class MemoryBytecodeCache(BytecodeCache):

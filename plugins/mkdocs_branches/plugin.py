@@ -24,7 +24,7 @@ from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
 from .images import ImageSettings, Job, picture_html, process_all
-from .incremental import MemoryBytecodeCache, PageFile, stamp
+from .incremental import MemoryBytecodeCache, PageFile, Tracker, kept, stamp
 from .index import Listing, Site, build_site, select_published
 from .loader import ReadCache, load_content, settings_from
 from .model import Branch, NewsItem
@@ -62,19 +62,22 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     supports_multiple_instances = False
     command: str | None = None
     dirty = False
+    keep = False
+    config_text = b""
 
     def __init__(self) -> None:
         super().__init__()
         # Having `on_startup`, the instance lives as long as `mkdocs serve`: these caches span rebuilds.
         self.read_cache: ReadCache = {}
-        self.built: dict[str, str] = {}  # abs_dest_path → fingerprint of what was built there
+        self.tracker = Tracker()
         self.stamp_memo: dict[str, tuple[object, tuple[object, ...], str]] = {}  # see _stamp_records
-        self.feed_cache: dict[str, tuple[str, bytes]] = {}  # feed URI → (fingerprint, Atom document)
         self.bytecode = MemoryBytecodeCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
+        # Only `serve` owns its site folder: there, unchanged outputs are not even handed to MkDocs.
+        self.keep = dirty and command == "serve"
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_notice)
 
@@ -84,6 +87,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         except ValueError as exc:
             raise PluginError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
         self.root = Path(config.config_file_path or ".").resolve().parent
+        if self.dirty and config.config_file_path and os.path.isfile(config.config_file_path):
+            self.config_text = Path(config.config_file_path).read_bytes()  # a change rebuilds every page
         self.preview = preview_mode(self.config.preview, self.command, dict(os.environ))
         if self.preview:
             log.info("预览模式：草稿和待审核的新闻也会显示，并标注“草稿”“待审核”。请勿发布预览版本。")
@@ -131,7 +136,6 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         review = evaluate(site.branches, judged, self.types, build_date(os.environ.get("SOURCE_DATE_EPOCH")))
         self.review = ReviewRenderer(site, config.use_directory_urls, review)
         self.pages: dict[str, _Page] = {}
-        self.fingerprints: dict[str, str] = {}  # abs_dest_path → what this build shows there
         self.body_targets: dict[str, set[str]] = {}
         self._add_pages(files, config, problems)
         _report(problems)
@@ -171,25 +175,32 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                     "请给 docs/ 里的这个文件换个名字或换个文件夹",
                 )
                 return
+            unchanged = False
+            if self.dirty:
+                fingerprint = self._fingerprint(page)
+                unchanged = fingerprint is not None and self.tracker.unchanged(uri, fingerprint)
+                if unchanged and self.keep and not in_nav:
+                    files.append(kept(config, uri, page=True))
+                    return
             level = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             file = PageFile.generated(config, uri, content="", inclusion=level)
-            if self.dirty:
-                file.fingerprint, file.built = self._fingerprint(page), self.built
-                if file.fingerprint is not None:
-                    self.fingerprints[file.abs_dest_path] = file.fingerprint
+            if unchanged:
+                file.modified = not os.path.isfile(file.abs_dest_path)
             files.append(file)
             self.pages[uri] = page
 
         if self.dirty:
+            self.tracker.start(
+                stamp(config.site_dir, config.use_directory_urls, self.preview, self.config_text)
+            )
             self._stamp_records()
         if "index.md" not in hand_written:
             add("index.md", _Page("home", config.site_name), in_nav=True)
         elif self.dirty:  # the hand-written home page also shows the cards: rebuild it when they change
             file = files.get_file_from_path("index.md")
-            fingerprint = self._fingerprint(_Page("home", config.site_name))
+            unchanged = self.tracker.unchanged("index.md", self._fingerprint(_Page("home", config.site_name)))  # type: ignore[arg-type]
             source_changed = file.is_modified
-            file.is_modified = lambda: source_changed() or self.built.get(file.abs_dest_path) != fingerprint  # type: ignore[method-assign]
-            self.fingerprints[file.abs_dest_path] = fingerprint
+            file.is_modified = lambda: not unchanged or source_changed()  # type: ignore[method-assign]
         for branch in site.branches:
             add(site.branch_uri(branch.id), _Page("branch", f"{branch.brand} · {branch.name}", branch))
             add(site.timeline_uri(branch.id), _Page("timeline", f"{branch.brand} · 活动时间线", branch))
@@ -219,7 +230,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         site, review = self.site, self.review.review
         published = {r.uri: r.path for image in site.images.values() for r in image.renditions}
         for uri, path in published.items():
-            files.append(File.generated(config, uri, abs_src_path=path))
+            if self.keep and self.tracker.unchanged(uri, path):  # the cache path names the content
+                files.append(kept(config, uri, page=False))
+            else:
+                files.append(File.generated(config, uri, abs_src_path=path))
         for uri, name in (
             (CSS_URI, "branches.css"),
             (REVIEW_CSS_URI, "review.css"),
@@ -239,29 +253,19 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         ]
         for uri, title, items, home in feeds:
             shown = items[:MAX_ENTRIES]
-            key = (
-                stamp(
-                    title,
-                    config.site_url,
-                    config.use_directory_urls,
-                    home,
-                    self._stamps_of(shown),
-                )
-                if self.dirty
-                else ""
+            if self.keep and self.tracker.unchanged(
+                uri, stamp(title, config.site_url, self._stamps_of(shown))
+            ):
+                files.append(kept(config, uri, page=False))
+                continue
+            data = atom_feed(
+                title,
+                uri,
+                config.site_url,
+                [self._feed_entry(item) for item in shown],
+                home_url=uri_to_url(home or "index.md", config.use_directory_urls),
+                author=config.site_name,
             )
-            if key and self.feed_cache.get(uri, ("",))[0] == key:
-                data = self.feed_cache[uri][1]
-            else:
-                data = atom_feed(
-                    title,
-                    uri,
-                    config.site_url,
-                    [self._feed_entry(item) for item in shown],
-                    home_url=uri_to_url(home or "index.md", config.use_directory_urls),
-                    author=config.site_name,
-                )
-                self.feed_cache[uri] = (key, data)
             files.append(File.generated(config, uri, content=data))
 
     def branch_feed_uri(self, branch_id: str) -> str:
@@ -328,7 +332,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.dirty:
-            self.built.update(self.fingerprints)
+            self.tracker.finish()
 
     def _link_targets(self) -> dict[str, str]:
         """Source paths (relative to the site root) → the URIs they are published at."""
