@@ -522,9 +522,10 @@ def test_unchanged_photos_are_never_processed_twice(tmp_path: Path, monkeypatch:
     before = cache_files(tmp_path)
 
     def no_open(*args, **kwargs):
-        raise AssertionError("a warm run must not open images")
+        raise AssertionError("a warm run must not open images, nor read them to hash them")
 
     monkeypatch.setattr(Image, "open", no_open)
+    monkeypatch.setattr(images, "_digest", no_open)  # size and mtime are those recorded
     second, problems = run(tmp_path, *srcs)
     assert problems == [] and len(calls) == 2
     assert second == first

@@ -99,19 +99,28 @@ def test_builds_every_page(college: SiteProject) -> None:
     assert "三月支委会" in tag and "清明祭扫" in tag and "五月党课" not in tag
 
 
-def test_news_list_is_paginated(tmp_path: Path) -> None:
+def test_news_list_is_paginated_and_pages_keep_their_items(tmp_path: Path) -> None:
+    """Pages are cut from the oldest item: news arriving changes the front page, not the archive."""
     project = SiteProject(tmp_path, page_size=2)
     project.branch("jg1", JG1)
     for day in range(1, 6):
         project.item("jg1", f"2024-03-0{day}-x.md", item(f"第{day}次会议"))
     assert project.build().returncode == 0
-    first, second, third = (project.html(u) for u in ("news/", "news/page/2/", "news/page/3/"))
-    assert "第5次会议" in first and "第4次会议" in first and "第3次会议" not in first
-    assert "第3次会议" in second and "第1次会议" in third
-    assert 'href="page/2/" rel="next"' in first
-    assert 'href="../../" rel="prev"' in second
+    front, oldest = project.html("news/"), project.html("news/page/1/")
+    assert all(f"第{n}次会议" in front for n in (5, 4, 3)) and "第2次会议" not in front
+    assert "第2次会议" in oldest and "第1次会议" in oldest and "第3次会议" not in oldest
+    assert 'href="page/1/" rel="next"' in front
+    assert 'href="../../" rel="prev"' in oldest
     branch = project.html("branches/jg1/")
     assert "全部 5 条动态" not in branch  # all five fit in branch_latest (10)
+
+    project.item("jg1", "2024-03-06-x.md", item("第6次会议"))
+    assert project.build().returncode == 0
+    front, newer, again = (project.html(u) for u in ("news/", "news/page/2/", "news/page/1/"))
+    assert "第6次会议" in front and "第5次会议" in front and "第4次会议" not in front
+    assert "第4次会议" in newer and "第3次会议" in newer
+    assert "第2次会议" in again and "第1次会议" in again and "第3次会议" not in again
+    assert 'href="../2/" rel="prev"' in again and "新闻动态（第 3 页）" in again
 
 
 def test_drafts_and_unreviewed_are_left_out_everywhere(college: SiteProject) -> None:
@@ -338,26 +347,27 @@ def test_symlinks_leading_outside_the_content_are_refused(project: SiteProject, 
     assert not (project.root / "site").exists()
 
 
-def test_dirty_serve_rebuilds_only_pages_whose_inputs_changed(college: SiteProject) -> None:
-    """Two builds in one process, as `mkdocs serve --dirty` does: the plugin instance is reused."""
+def serve_rebuild(project: SiteProject, startup: bool = False):
+    """One build as `mkdocs serve --dirty` makes it: the plugin instance lives across rebuilds."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    def dirty_build(startup: bool):
-        config = load_config(str(college.root / "mkdocs.yml"), site_dir=str(college.root / "site"))
-        if startup:  # once per `mkdocs serve`
-            config.plugins.on_startup(command="serve", dirty=True)
-        build(config, dirty=True)
-        return config.plugins["branches"]
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(project.root / "site"))
+    if startup:  # once per `mkdocs serve`
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    return config.plugins["branches"]
 
-    plugin = dirty_build(startup=True)
+
+def test_dirty_serve_rebuilds_only_pages_whose_inputs_changed(college: SiteProject) -> None:
+    plugin = serve_rebuild(college, startup=True)
     site = college.root / "site/branches"
     pages = {p: p.stat().st_mtime_ns for p in site.rglob("index.html")}
     time.sleep(0.02)
     college.item(
         "jg1", "2024-03-13-zhiweihui.md", item("三月支委会（修改）") + "\ntags: [组织建设]", "改过的正文。\n"
     )
-    assert dirty_build(startup=False) is plugin
+    assert serve_rebuild(college) is plugin
     changed = {p.relative_to(site).as_posix() for p, t in pages.items() if p.stat().st_mtime_ns != t}
     assert "jg1/news/2024-03-13-zhiweihui/index.html" in changed
     assert "改过的正文" in college.html("branches/jg1/news/2024-03-13-zhiweihui/")
@@ -365,6 +375,43 @@ def test_dirty_serve_rebuilds_only_pages_whose_inputs_changed(college: SiteProje
     assert "jg1/index.html" in changed and "jg1/timeline/index.html" in changed
     assert "xs1/news/2024-03-20-a/index.html" not in changed  # another branch's item is left alone
     assert "jg1/news/2024-05-01-dangke/index.html" not in changed  # not a neighbour of the edited item
+
+
+def test_dirty_serve_hands_mkdocs_only_what_changed(college: SiteProject, caplog) -> None:
+    """Unchanged pages are kept, not re-rendered, and links to them still resolve; a photo dropped into
+    an item's folder shows up; a warning is repeated in every rebuild until it is fixed."""
+    from PIL import Image
+
+    college.item("jg1", "2024-06-01-typo.md", item("有笔误的新闻") + "\ntitel: 多余")
+    plugin = serve_rebuild(college, startup=True)
+    everything = set(plugin.pages)
+    assert "branches/jg1/news/2024-05-01-dangke.md" in everything
+    pages = {p: p.stat().st_mtime_ns for p in (college.root / "site").rglob("index.html")}
+    caplog.clear()
+    assert serve_rebuild(college) is plugin
+    # Only the generated pages in the navigation are handed over, and MkDocs skips them as unmodified
+    # (the home page here is docs/index.md).
+    assert set(plugin.pages) == {
+        "news/index.md", "gallery/index.md", "types/index.md", "tags/index.md",
+        "review/index.md", "review/pending.md",
+    }  # fmt: skip
+    assert {p: p.stat().st_mtime_ns for p in (college.root / "site").rglob("index.html")} == pages
+    assert "2024-06-01-typo.md:5: 不认识的键“titel”" in caplog.text
+
+    folder = college.root / "branches/jg1/news/2024-05-01-dangke"
+    folder.mkdir()
+    Image.new("RGB", (640, 480), "red").save(folder / "01.jpg")
+    college.item(
+        "jg1", "2024-05-01-dangke.md", item("五月党课", "党课"), "[上一次](2024-04-02-清明祭扫.md)\n改。\n"
+    )
+    caplog.clear()
+    serve_rebuild(college)
+    assert "branches/jg1/news/2024-05-01-dangke.md" in plugin.pages
+    assert f"branches/jg1/news/{QINGMING}.md" not in plugin.pages  # kept
+    page = college.html("branches/jg1/news/2024-05-01-dangke/")
+    assert "<picture>" in page and f'href="../{QINGMING}/"' in page
+    assert "not found" not in caplog.text and "unrecognized" not in caplog.text
+    assert "2024-06-01-typo.md:5: 不认识的键“titel”" in caplog.text
 
 
 def test_builds_under_properdocs(college: SiteProject) -> None:

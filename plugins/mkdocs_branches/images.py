@@ -48,6 +48,7 @@ ORIGINAL_JPEG_QUALITY = 92  # for originals that cannot be copied byte for byte 
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF", "AVIF", "TIFF", "BMP")
 INLINE_JOBS = 2  # this many images or fewer are processed without starting worker processes
 MANIFEST = "manifest.json"
+DIGESTS = "digests.json"  # in the cache folder: photo path → [size, mtime_ns, content hash]
 
 _ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
@@ -205,11 +206,13 @@ def process_all(
     cache_dir: Path,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    manifests: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Processed], list[Problem]]:
     """Renditions for every job, keyed by `Job.source`; each bad image becomes a Problem (ERROR).
 
     `progress(done, total)` is called in this process after the cache is checked and as images finish;
-    `total` counts distinct sources. `workers` defaults to the number of cores.
+    `total` counts distinct sources. `workers` defaults to the number of cores. `manifests`, kept by a
+    caller across calls (`mkdocs serve`), remembers cache entries already read.
     """
     problems: list[Problem] = []
     chosen: dict[str, Job] = {}
@@ -232,13 +235,18 @@ def process_all(
     root = Path(cache_dir).absolute() / f"v{PIPELINE_VERSION}-{settings.key()}"
     results: dict[str, Processed] = {}
     pending: dict[str, list[Job]] = {}
-    for job, digest in zip(chosen.values(), _digests(list(chosen), workers), strict=True):
+    digests = _digests(list(chosen), workers, Path(cache_dir).absolute() / DIGESTS)
+    for job, digest in zip(chosen.values(), digests, strict=True):
         if isinstance(digest, OSError):
             problems.append(_unreadable(job.shown, digest))
             done += 1
             continue
         entry = root / digest[:2] / digest
-        manifest = _read_manifest(entry)
+        manifest = manifests.get(str(entry)) if manifests is not None else None
+        if manifest is None:
+            manifest = _read_manifest(entry)
+            if manifest is not None and manifests is not None:
+                manifests[str(entry)] = manifest
         if manifest is None:
             pending.setdefault(str(entry), []).append(job)
             continue
@@ -265,12 +273,54 @@ def process_all(
     return results, problems
 
 
-def _digests(sources: list[str], workers: int | None) -> list[str | OSError]:
-    """Content hashes, read in threads: hashlib and file reads release the GIL."""
-    if len(sources) <= 1:
-        return [_digest(s) for s in sources]
-    with ThreadPoolExecutor(min(len(sources), workers or os.cpu_count() or 1, 8)) as pool:
-        return list(pool.map(_digest, sources))
+def _digests(sources: list[str], workers: int | None, index_path: Path) -> list[str | OSError]:
+    """Content hashes. A photo whose size and modification time are those recorded in `index_path`
+    keeps its recorded hash (as git's index does), so a warm build reads no photo; the others are
+    read in threads (hashlib and file reads release the GIL)."""
+    known = _load_index(index_path)
+    found: dict[str, str | OSError] = {}
+    todo: dict[str, tuple[int, int]] = {}
+    for source in sources:
+        try:
+            st = os.stat(source)
+        except OSError as exc:
+            found[source] = exc
+            continue
+        was = known.get(source)
+        if was is not None and was[0] == st.st_size and was[1] == st.st_mtime_ns:
+            found[source] = was[2]
+        else:
+            todo[source] = (st.st_size, st.st_mtime_ns)
+    if todo:
+        with ThreadPoolExecutor(min(len(todo), workers or os.cpu_count() or 1, 8)) as pool:
+            found.update(zip(todo, pool.map(_digest, todo), strict=True))
+    gone = [source for source, digest in found.items() if isinstance(digest, OSError) and source in known]
+    if todo or gone:
+        for source in gone:
+            del known[source]
+        for source, (size, mtime) in todo.items():
+            if isinstance(found[source], str):
+                known[source] = [size, mtime, found[source]]
+        _save_index(index_path, known)
+    return [found[source] for source in sources]
+
+
+def _load_index(path: Path) -> dict[str, list[Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 3}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _save_index(path: Path, index: dict[str, list[Any]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # only a speed-up: the next build hashes again
 
 
 def _digest(source: str) -> str | OSError:

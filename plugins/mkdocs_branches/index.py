@@ -17,7 +17,13 @@ from .slugs import file_url_name, slugify, url_name
 
 @dataclass(frozen=True)
 class Listing:
-    """A paginated list page: `uris[n]` is page n+1."""
+    """A paginated list, newest first. `uris[n - 1]` is page n as readers count it (1 = the front page).
+
+    Pages are cut counting from the oldest item, so an archive page keeps its items, and its address,
+    when newer items arrive: adding today's news changes the front page only, and uploading the site
+    again changes few files. The front page holds the newest `page_size` to `2 × page_size − 1` items;
+    archive page k (`page/k`) holds the k-th oldest `page_size`.
+    """
 
     key: str
     title: str
@@ -26,7 +32,12 @@ class Listing:
     page_size: int
 
     def page(self, number: int) -> list[NewsItem]:
-        return self.items[(number - 1) * self.page_size : number * self.page_size]
+        archived = len(self.uris) - 1
+        end = len(self.items) - archived * self.page_size  # the front page's share
+        if number == 1:
+            return self.items[:end]
+        start = end + (number - 2) * self.page_size
+        return self.items[start : start + self.page_size]
 
 
 @dataclass
@@ -125,8 +136,8 @@ def build_site(
 
 
 def _listing(key: str, title: str, items: list[NewsItem], base: str, page_size: int) -> Listing:
-    pages = max(1, -(-len(items) // page_size))
-    uris = [f"{base}/index.md"] + [f"{base}/page/{n}.md" for n in range(2, pages + 1)]
+    archived = max(0, len(items) // page_size - 1)
+    uris = [f"{base}/index.md"] + [f"{base}/page/{k}.md" for k in range(archived, 0, -1)]
     return Listing(key, title, items, uris, page_size)
 
 

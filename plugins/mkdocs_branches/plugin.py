@@ -39,7 +39,7 @@ from .render_review import (
     ReviewRenderer,
     report_uri,
 )
-from .rules import activity_csv, build_date, evaluate, summary_csv, to_excel_bytes
+from .rules import activity_csv, build_date, evaluate, pending, summary_csv, to_excel_bytes
 
 log = get_plugin_logger(__name__)
 PACKAGE = Path(__file__).parent
@@ -70,6 +70,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         # Having `on_startup`, the instance lives as long as `mkdocs serve`: these caches span rebuilds.
         self.read_cache: ReadCache = {}
         self.tracker = Tracker()
+        self.manifests: dict[str, dict[str, object]] = {}  # image cache entries already read
         self.stamp_memo: dict[str, tuple[object, tuple[object, ...], str]] = {}  # see _stamp_records
         self.bytecode = MemoryBytecodeCache()
 
@@ -156,7 +157,11 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 log.info(f"处理照片 {done}/{total}")
 
         processed, image_problems = process_all(
-            list(jobs.values()), self.image_settings, self.root / ".cache" / "images", progress=progress
+            list(jobs.values()),
+            self.image_settings,
+            self.root / ".cache" / "images",
+            progress=progress,
+            manifests=self.manifests,
         )
         problems.items.extend(image_problems)
         site.images = {path: processed[job.source] for path, job in jobs.items() if job.source in processed}
@@ -301,7 +306,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         return [(self.stamps[i.source], self.branch_stamps[i.branch_id]) for i in items]
 
     def _fingerprint(self, page: _Page) -> str | None:
-        """Everything a page shows, digested: the page is rebuilt when this changes. None: always rebuilt."""
+        """Everything a page shows, digested: the page is rebuilt when this changes."""
         site, stamps, branches, review = self.site, self.stamps, self.branch_stamps, self.review.review
         kind, subject = page.kind, page.subject
 
@@ -328,7 +333,9 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             )
         if kind == "directory":
             return stamp(kind, self._directory(subject))  # type: ignore[arg-type]
-        return None  # the preview's review queue
+        return stamp(
+            kind, self.config.review_required, pending(self.content.items, self.config.review_required)
+        )
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.dirty:
