@@ -494,3 +494,23 @@ def test_broken_photos_fail_the_build_with_a_message_per_file(project: SiteProje
     assert "branches/jg1/news/2024-03-13-x/02.jpg" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_hashes(project.root / "branches") == before
+
+
+def test_every_link_in_the_shared_sidebar_and_config_resolves(demo_site: Path) -> None:
+    """The navigation sidebar and Material's config script are rendered once per distinct position and
+    reused (chrome.py): on every page of the demo, each sidebar link and the config's base must still
+    point where they should, from that page."""
+    checked = 0
+    for page in demo_site.rglob("index.html"):
+        text = page.read_text(encoding="utf-8")
+        start = text.find("md-sidebar--primary")
+        if start < 0:
+            continue
+        sidebar = text[start : text.index("md-sidebar--secondary", start)]
+        for href in re.findall(r'href="([^"#]+)"', sidebar):
+            target = (page.parent / href).resolve()
+            assert (target / "index.html").is_file() or target.is_file(), (page, href)
+            checked += 1
+        base = re.search(r'<script id="__config" type="application/json">\{[^<]*?"base": "([^"]+)"', text)
+        assert base and (page.parent / base.group(1) / "search/search_index.json").is_file(), page
+    assert checked > 1000

@@ -20,6 +20,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from . import sanitize
+from .chrome import Chrome
 from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
@@ -116,7 +117,15 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         if self.dirty:  # MkDocs makes a new theme environment per rebuild: keep the compiled templates
             env.bytecode_cache = self.bytecode
+        env.globals["branches_cached"] = self.chrome.cached
         return env
+
+    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        ours = self.pages.get(page.file.src_uri)
+        # A generated page outside the navigation, with no table of contents: its sidebar is shared.
+        if ours and not page.file.inclusion.is_in_nav() and not page.toc.items and not page.meta.get("hide"):
+            context["branches_nav_key"] = ("site_nav", self.chrome.nav_key(page.url))
+        return context
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.root / self.config.content_dir))
@@ -350,6 +359,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         return targets
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.chrome = Chrome([page.url for page in nav.pages])
         # Without a `nav:` setting, MkDocs files our top pages under folder-named sections ("News"):
         # lift each lone page out of its section.
         nav.items = [
