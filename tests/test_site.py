@@ -230,7 +230,11 @@ def test_search_indexes_items_but_not_lists(college: SiteProject) -> None:
     # jieba separates words with zero-width spaces
     assert any("研究三月工作" in doc["text"].replace("\u200b", "") for doc in index["docs"])
     item_doc = next(d for d in index["docs"] if d["location"] == "branches/jg1/news/2024-03-13-zhiweihui/")
-    assert "下一篇" not in item_doc["text"].replace("\u200b", "")  # page chrome is not indexed
+    text = item_doc["text"].replace("\u200b", "")
+    assert "上一篇" not in text and "审核" not in text  # page chrome and credits are not indexed
+    assert "支委会" in text and "#组织建设" in text and "红色引擎" in text  # type, tags and brand are
+    page = college.html("branches/jg1/news/2024-03-13-zhiweihui/")
+    assert "上一篇（较新）" in page and "<dt>审核</dt>" in page  # while the page keeps them
 
 
 def test_content_errors_fail_the_build_without_traceback(college: SiteProject) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -120,12 +120,27 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         env.globals["branches_cached"] = self.chrome.cached
         return env
 
-    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    @event_priority(100)  # before the search plugin reads `page.content`
+    def _show_search_the_text(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        text = self.searchable.pop(page.file.src_uri, None)
+        if text is not None:
+            self.full_pages[page.file.src_uri], page.content = page.content or "", text
+        return context
+
+    @event_priority(-100)  # after every other plugin
+    def _restore_page(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        full = self.full_pages.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
         ours = self.pages.get(page.file.src_uri)
         # A generated page outside the navigation, with no table of contents: its sidebar is shared.
         if ours and not page.file.inclusion.is_in_nav() and not page.toc.items and not page.meta.get("hide"):
             context["branches_nav_key"] = ("site_nav", self.chrome.nav_key(page.url))
         return context
+
+    # Search indexes an item page's own text, not its page chrome (links, credits, neighbours): better
+    # results, and a third less HTML to parse on a large site.
+    on_page_context = CombinedEvent(_show_search_the_text, _restore_page)
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         server.watch(str(self.root / self.config.content_dir))
@@ -147,6 +162,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.review = ReviewRenderer(site, config.use_directory_urls, review)
         self.pages: dict[str, _Page] = {}
         self.body_targets: dict[str, set[str]] = {}
+        self.searchable: dict[str, str] = {}  # item page → the HTML the search index gets
+        self.full_pages: dict[str, str] = {}  # item page → its content, while search sees the above
         self._add_pages(files, config, problems)
         _report(problems)
         self.targets = self._link_targets()
@@ -430,6 +447,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 p.path for p in subject.photos if p.path in images and images[p.path].fallback.uri in shown
             }
             html_text = self._pictures(html_text, page)
+            self.searchable[page.file.src_uri] = self.renderer.searchable(subject, html_text)  # type: ignore[arg-type]
             return self.renderer.item(subject, url, html_text, body_images)  # type: ignore[arg-type]
         if ours.kind == "branch":
             html_text = self._pictures(html_text, page)

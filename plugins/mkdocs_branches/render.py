@@ -7,13 +7,14 @@ Links are relative to the page, so the site works under any sub-path.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from .images import picture_html
@@ -81,9 +82,14 @@ class Renderer:
         self.branches = {b.id: b for b in site.branches}
         self.preview = preview
         self.review_required = review_required
+        # List rows are rendered once with links from the site root behind this token, which each page
+        # replaces with its own way up ("../../"). Random, so no text from content can contain it.
+        self.root_token = f"\x00{secrets.token_hex(8)}\x00"
+        self.rows: dict[tuple[str, bool], str] = {}
 
     def _render(self, template: str, page_url: str, **context: Any) -> str:
         link = page_link(page_url, self.use_directory_urls)
+        up = "../" * page_url.count("/")
         return _env.get_template(template).render(
             site=self.site,
             branches=self.branches,
@@ -91,8 +97,30 @@ class Renderer:
             **image_helpers(self.site, link),
             summary=plain_summary,
             status=self.status,
+            row=lambda item, show_branch=True: self.row(item, show_branch, up),
             **context,
         )
+
+    def row(self, item: NewsItem, show_branch: bool, up: str) -> Markup:
+        """An item's row in a list, for a page `up` ("../../") below the site root."""
+        key = (item.source, show_branch)
+        html = self.rows.get(key)
+        if html is None:
+
+            def link(uri: str) -> str:
+                return self.root_token + uri_to_url(uri, self.use_directory_urls)
+
+            html = self.rows[key] = _env.get_template("row.html").render(
+                site=self.site,
+                branches=self.branches,
+                link=link,
+                **image_helpers(self.site, link),
+                summary=plain_summary,
+                status=self.status,
+                item=item,
+                show_branch=show_branch,
+            )
+        return Markup(html.replace(self.root_token, up))
 
     def status(self, item: NewsItem) -> str:
         """草稿 / 待审核 for items that only a preview shows."""
@@ -135,6 +163,17 @@ class Renderer:
             for year, group in groupby(items, key=lambda i: i.when.date.year)
         ]
         return self._render("timeline.html", page_url, b=branch, years=years)
+
+    def searchable(self, item: NewsItem, body_html: str) -> str:
+        """What the search index gets for an item page: title, date, type, branch, tags, text, captions."""
+        meta = [
+            item.when.display(),
+            item.type,
+            self.branches[item.branch_id].brand,
+            *(f"#{t}" for t in item.tags),
+        ]
+        captions = "".join(f"<p>{escape(p.caption)}</p>" for p in item.photos if p.caption)
+        return f"<h1>{escape(item.title)}</h1><p>{escape(' · '.join(meta))}</p>{body_html}{captions}"
 
     def item(self, item: NewsItem, page_url: str, body_html: str, body_images: set[str]) -> str:
         newer, older = self.site.neighbours(item)
