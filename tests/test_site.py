@@ -417,6 +417,19 @@ def test_dirty_serve_hands_mkdocs_only_what_changed(college: SiteProject, caplog
     assert "not found" not in caplog.text and "unrecognized" not in caplog.text
     assert "2024-06-01-typo.md:5: 不认识的键“titel”" in caplog.text
 
+    # The search index holds every page once, the edited one with its new text (Material alone would
+    # keep only the pages of this rebuild, or list some twice).
+    index = json.loads((college.root / "site/search/search_index.json").read_text(encoding="utf-8"))
+    pages = [doc["location"] for doc in index["docs"] if "#" not in doc["location"]]
+    assert len(pages) == len(set(pages))
+    assert {"", f"branches/jg1/news/{QINGMING}/", "branches/xs1/news/2024-03-20-a/"} <= set(pages)
+    texts = [
+        d["text"].replace("\u200b", "")
+        for d in index["docs"]
+        if d["location"].startswith("branches/jg1/news/2024-05-01")
+    ]
+    assert any("改。" in t for t in texts)
+
 
 def test_builds_under_properdocs(college: SiteProject) -> None:
     """ProperDocs (the maintained MkDocs 1.x fork) finds the plugin by its entry point and builds the same site."""

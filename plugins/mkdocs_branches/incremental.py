@@ -93,6 +93,22 @@ def page_dest_uri(src_uri: str, use_directory_urls: bool) -> str:
     return posixpath.join(parent, stem, "index.html")
 
 
+def merge_search_index(search: object, rebuilt: set[str], alive: set[str]) -> None:
+    """Material's search plugin, in a dirty rebuild, merges the new entries into the previous index by
+    the first rebuilt page only (and drops everything when that page is the home page). Merge per page
+    instead: keep the previous entries of every page that still exists and was not rebuilt."""
+    index, previous = getattr(search, "search_index", None), getattr(search, "search_index_prev", None)
+    if index is None or previous is None or not hasattr(index, "entries"):
+        return
+    kept = [
+        entry
+        for entry in previous.entries
+        if (page := entry["location"].split("#", 1)[0]) in alive and page not in rebuilt
+    ]
+    index.entries = kept + index.entries
+    search.search_index_prev = None  # type: ignore[attr-defined]  # Material then writes `entries` as is
+
+
 class MemoryBytecodeCache(BytecodeCache):
     """Compiled templates kept in memory, for the life of one `mkdocs serve`."""
 

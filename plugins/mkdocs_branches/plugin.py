@@ -25,7 +25,7 @@ from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
 from .images import ImageSettings, Job, picture_html, process_all
-from .incremental import MemoryBytecodeCache, PageFile, Tracker, kept, stamp
+from .incremental import MemoryBytecodeCache, PageFile, Tracker, kept, merge_search_index, stamp
 from .index import Listing, Site, build_site, select_published
 from .loader import ReadCache, load_content, settings_from
 from .model import Branch, NewsItem
@@ -132,6 +132,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         full = self.full_pages.pop(page.file.src_uri, None)
         if full is not None:
             page.content = full
+        self.rebuilt.add(page.url)
         ours = self.pages.get(page.file.src_uri)
         # A generated page outside the navigation, with no table of contents: its sidebar is shared.
         if ours and not page.file.inclusion.is_in_nav() and not page.toc.items and not page.meta.get("hide"):
@@ -164,6 +165,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.body_targets: dict[str, set[str]] = {}
         self.searchable: dict[str, str] = {}  # item page → the HTML the search index gets
         self.full_pages: dict[str, str] = {}  # item page → its content, while search sees the above
+        self.rebuilt: set[str] = set()  # URLs of the pages built this time
+        self.files = files
         self._add_pages(files, config, problems)
         _report(problems)
         self.targets = self._link_targets()
@@ -363,9 +366,15 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             kind, self.config.review_required, pending(self.content.items, self.config.review_required)
         )
 
+    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.dirty:
             self.tracker.finish()
+        # `search`, or `material/search` when Material's theme provides it
+        search = next((p for name, p in config.plugins.items() if name.split("/")[-1] == "search"), None)
+        if self.keep and search is not None:
+            alive = {f.url for f in self.files if f.src_uri.endswith(".md") and f.inclusion.is_included()}
+            merge_search_index(search, self.rebuilt, alive)
 
     def _link_targets(self) -> dict[str, str]:
         """Source paths (relative to the site root) → the URIs they are published at."""
