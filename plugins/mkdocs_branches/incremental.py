@@ -35,12 +35,14 @@ class Tracker:
         self.built: dict[str, str] = {}
         self.pending: dict[str, str] = {}
         self.generation = ""
+        self.kept_files: dict[tuple[str, bool], KeptFile] = {}
 
     def start(self, generation: str) -> None:
         """A new build; `generation` digests the settings every output depends on (site folder, URL
         style, mkdocs.yml): when it changes, nothing written before counts."""
         if generation != self.generation:
             self.built.clear()
+            self.kept_files.clear()
             self.generation = generation
         self.pending = {}
 
@@ -51,6 +53,21 @@ class Tracker:
     def finish(self) -> None:
         """The build succeeded: what it wrote is now on disk."""
         self.built.update(self.pending)
+
+    def kept(self, config: MkDocsConfig, src_uri: str, page: bool) -> KeptFile:
+        """The `KeptFile` for an output; the same object every rebuild, which saves making 10,000 of them."""
+        file = self.kept_files.get((src_uri, page))
+        if file is None:
+            dest = page_dest_uri(src_uri, config.use_directory_urls) if page else src_uri
+            file = self.kept_files[src_uri, page] = KeptFile(
+                src_uri,
+                src_dir=None,
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+                dest_uri=dest,
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+        return file
 
 
 class PageFile(File):
@@ -70,18 +87,6 @@ class KeptFile(File):
 
     def is_modified(self) -> bool:
         return False
-
-
-def kept(config: MkDocsConfig, src_uri: str, page: bool) -> KeptFile:
-    dest = page_dest_uri(src_uri, config.use_directory_urls) if page else src_uri
-    return KeptFile(
-        src_uri,
-        src_dir=None,
-        dest_dir=config.site_dir,
-        use_directory_urls=config.use_directory_urls,
-        dest_uri=dest,
-        inclusion=InclusionLevel.NOT_IN_NAV,
-    )
 
 
 def page_dest_uri(src_uri: str, use_directory_urls: bool) -> str:

@@ -25,7 +25,7 @@ from .config import BranchesConfig, activity_types, preview_mode
 from .errors import Problems, Severity, summary
 from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
 from .images import ImageSettings, Job, picture_html, process_all
-from .incremental import MemoryBytecodeCache, PageFile, Tracker, kept, merge_search_index, stamp
+from .incremental import MemoryBytecodeCache, PageFile, Tracker, merge_search_index, stamp
 from .index import Listing, Site, build_site, select_published
 from .loader import ReadCache, load_content, settings_from
 from .model import Branch, NewsItem
@@ -214,7 +214,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 fingerprint = self._fingerprint(page)
                 unchanged = fingerprint is not None and self.tracker.unchanged(uri, fingerprint)
                 if unchanged and self.keep and not in_nav:
-                    files.append(kept(config, uri, page=True))
+                    files.append(self.tracker.kept(config, uri, page=True))
                     return
             level = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             file = PageFile.generated(config, uri, content="", inclusion=level)
@@ -265,7 +265,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         published = {r.uri: r.path for image in site.images.values() for r in image.renditions}
         for uri, path in published.items():
             if self.keep and self.tracker.unchanged(uri, path):  # the cache path names the content
-                files.append(kept(config, uri, page=False))
+                files.append(self.tracker.kept(config, uri, page=False))
             else:
                 files.append(File.generated(config, uri, abs_src_path=path))
         for uri, name in (
@@ -290,7 +290,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             if self.keep and self.tracker.unchanged(
                 uri, stamp(title, config.site_url, self._stamps_of(shown))
             ):
-                files.append(kept(config, uri, page=False))
+                files.append(self.tracker.kept(config, uri, page=False))
                 continue
             data = atom_feed(
                 title,
