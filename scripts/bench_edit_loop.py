@@ -56,14 +56,20 @@ def main() -> None:
     parser.add_argument("-b", "--branches", type=int, default=60)
     parser.add_argument("-n", "--items", type=int, default=150)
     parser.add_argument("-p", "--photos", type=int, default=0, help="photos per item")
+    parser.add_argument("--keep", type=Path, help="keep (or reuse) the corpus and its photo cache here")
     args = parser.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="bench-edit-"))
+    root = args.keep or Path(tempfile.mkdtemp(prefix="bench-edit-"))
     port = free_port()
     server = None
+    news = root / "content/branches/b000/news"
+    added = [news / "2099-01-01-new-item.md", news / "2023-06-15-late.md"]
+    edited: dict[Path, str] = {}
     try:
-        make_corpus(root, args.branches, args.items, args.photos)
-        site = site_ours(root)
+        if not (root / "ours").is_dir():
+            make_corpus(root, args.branches, args.items, args.photos)
+            site_ours(root)
+        site = root / "ours"
         base = f"http://127.0.0.1:{port}/"
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         log = (root / "serve.log").open("w")
@@ -74,8 +80,8 @@ def main() -> None:
             stderr=subprocess.STDOUT,
             env=env,
         )
-        news = root / "content/branches/b000/news"
         first = sorted(news.glob("*.md"))[0]
+        edited[first] = first.read_text(encoding="utf-8")
         url = f"{base}branches/b000/news/{first.stem}/"
         print(f"{args.branches * args.items} items; waiting for the first build …")
         print(f"first build served after {wait_for(url, '<h1>', 1800):.1f} s")
@@ -92,19 +98,23 @@ def main() -> None:
         print(f"edit one item:         visible after {wait_for(url, marker, 120):.2f} s {last_build()}")
 
         header = "---\ntitle: 新增的一条动态\ntype: 支委会\nreviewer: 审核人\n---\n"
-        for label, name in (
-            ("add one item:", "2099-01-01-new-item"),
-            ("add a back-dated one:", "2023-06-15-late"),
-        ):
+        for label, path in zip(("add one item:", "add a back-dated one:"), added, strict=True):
             time.sleep(2)
-            (news / f"{name}.md").write_text(header + f"正文{name}。\n", encoding="utf-8")
+            name = path.stem
+            path.write_text(header + f"正文{name}。\n", encoding="utf-8")
             seconds = wait_for(f"{base}branches/b000/news/{name}/", f"正文{name}", 120)
             print(f"{label:<23}visible after {seconds:.2f} s {last_build()}")
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        shutil.rmtree(root, ignore_errors=True)
+        if args.keep:  # leave the corpus as it was, for the next run
+            for path, text in edited.items():
+                path.write_text(text, encoding="utf-8")
+            for path in added:
+                path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -261,6 +261,8 @@ def process_all(
     tasks = [_Task(group[0].source, group[0].shown, entry, settings) for entry, group in pending.items()]
     for task, outcome in _execute(tasks, workers):
         group = pending[task.entry]
+        if isinstance(outcome, dict) and manifests is not None:
+            manifests[task.entry] = outcome
         for job in group:
             if isinstance(outcome, dict):
                 results[job.source] = _processed(outcome, Path(task.entry), job.out_base)

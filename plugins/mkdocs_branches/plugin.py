@@ -211,8 +211,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 return
             unchanged = False
             if self.dirty:
-                fingerprint = self._fingerprint(page)
-                unchanged = fingerprint is not None and self.tracker.unchanged(uri, fingerprint)
+                unchanged = self.tracker.unchanged(uri, self._fingerprint(page))
                 if unchanged and self.keep and not in_nav:
                     files.append(self.tracker.kept(config, uri, page=True))
                     return
@@ -232,7 +231,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             add("index.md", _Page("home", config.site_name), in_nav=True)
         elif self.dirty:  # the hand-written home page also shows the cards: rebuild it when they change
             file = files.get_file_from_path("index.md")
-            unchanged = self.tracker.unchanged("index.md", self._fingerprint(_Page("home", config.site_name)))  # type: ignore[arg-type]
+            unchanged = self.tracker.unchanged("index.md", self._fingerprint(_Page("home", config.site_name)))
             source_changed = file.is_modified
             file.is_modified = lambda: not unchanged or source_changed()  # type: ignore[method-assign]
         for branch in site.branches:
@@ -334,7 +333,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     def _stamps_of(self, items: list[NewsItem]) -> list[tuple[str, str]]:
         return [(self.stamps[i.source], self.branch_stamps[i.branch_id]) for i in items]
 
-    def _fingerprint(self, page: _Page) -> str | None:
+    def _fingerprint(self, page: _Page) -> str:
         """Everything a page shows, digested: the page is rebuilt when this changes."""
         site, stamps, branches, review = self.site, self.stamps, self.branch_stamps, self.review.review
         kind, subject = page.kind, page.subject
