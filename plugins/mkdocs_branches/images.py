@@ -241,14 +241,14 @@ def process_all(
             problems.append(_unreadable(job.shown, digest))
             done += 1
             continue
-        entry = root / digest[:2] / digest
-        manifest = manifests.get(str(entry)) if manifests is not None else None
+        entry = os.path.join(root, digest[:2], digest)  # strings: this runs for every photo, every build
+        manifest = manifests.get(entry) if manifests is not None else None
         if manifest is None:
-            manifest = _read_manifest(entry)
+            manifest = _read_manifest(Path(entry))
             if manifest is not None and manifests is not None:
-                manifests[str(entry)] = manifest
+                manifests[entry] = manifest
         if manifest is None:
-            pending.setdefault(str(entry), []).append(job)
+            pending.setdefault(entry, []).append(job)
             continue
         done += 1
         if manifest["pixels"] > settings.max_pixels:
@@ -265,7 +265,7 @@ def process_all(
             manifests[task.entry] = outcome
         for job in group:
             if isinstance(outcome, dict):
-                results[job.source] = _processed(outcome, Path(task.entry), job.out_base)
+                results[job.source] = _processed(outcome, task.entry, job.out_base)
             else:
                 message, hint = outcome
                 problems.append(Problem(job.shown, message, hint, None, Severity.ERROR))
@@ -351,14 +351,14 @@ def _read_manifest(entry: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def _processed(manifest: dict[str, Any], entry: Path, out_base: str) -> Processed:
+def _processed(manifest: dict[str, Any], entry: str | Path, out_base: str) -> Processed:
     renditions = []
+    folder = str(entry)  # os.path, not pathlib: this runs for every photo in every build
     for r in manifest["renditions"]:
         ext = r["file"].rsplit(".", 1)[1]
         uri = f"{out_base}.{ext}" if r["original"] else f"{out_base}-{r['width']}.{ext}"
-        renditions.append(
-            Rendition(uri, str(entry / r["file"]), r["width"], r["height"], r["mime"], r["original"])
-        )
+        path = os.path.join(folder, r["file"])
+        renditions.append(Rendition(uri, path, r["width"], r["height"], r["mime"], r["original"]))
     return Processed(manifest["width"], manifest["height"], tuple(renditions))
 
 

@@ -175,9 +175,9 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def _process_images(self, site: Site, problems: Problems) -> None:
         """Every published photo → renditions in `.cache/images` (unchanged photos are never redone)."""
-        base = self.root / self.config.content_dir
+        base = str(self.root / self.config.content_dir)
         jobs = {
-            path: Job(str(base / path), f"{self.config.content_dir}/{path}", uri.rsplit(".", 1)[0])
+            path: Job(os.path.join(base, path), f"{self.config.content_dir}/{path}", uri.rsplit(".", 1)[0])
             for path, uri in site.photo_uris.items()
         }
 
