@@ -318,9 +318,7 @@ def _load_index(path: Path) -> dict[str, list[Any]]:
 def _save_index(path: Path, index: dict[str, list[Any]]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        _write(path, json.dumps(index, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass  # only a speed-up: the next build hashes again
 

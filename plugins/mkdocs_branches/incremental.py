@@ -22,6 +22,8 @@ from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
+from .render import uri_to_url
+
 
 def stamp(*parts: object) -> str:
     """A short, stable digest of records (dataclass reprs are complete and deterministic)."""
@@ -35,7 +37,7 @@ class Tracker:
         self.built: dict[str, str] = {}
         self.pending: dict[str, str] = {}
         self.generation = ""
-        self.kept_files: dict[tuple[str, bool], KeptFile] = {}
+        self.kept_files: dict[str, KeptFile] = {}
 
     def start(self, generation: str) -> None:
         """A new build; `generation` digests the settings every output depends on (site folder, URL
@@ -54,16 +56,18 @@ class Tracker:
         """The build succeeded: what it wrote is now on disk."""
         self.built.update(self.pending)
 
-    def kept(self, config: MkDocsConfig, src_uri: str, page: bool) -> KeptFile:
-        """The `KeptFile` for an output; the same object every rebuild, which saves making 10,000 of them."""
-        file = self.kept_files.get((src_uri, page))
+    def kept(self, config: MkDocsConfig, src_uri: str) -> KeptFile:
+        """The `KeptFile` for an output (a page when `src_uri` ends in `.md`); the same object every
+        rebuild, which saves making 10,000 of them."""
+        file = self.kept_files.get(src_uri)
         if file is None:
             # Made without File.__init__, whose only extra step is normalising `src_uri` through
             # pathlib, which costs more than everything else here; our URIs are normal already.
-            file = self.kept_files[src_uri, page] = KeptFile.__new__(KeptFile)
+            file = self.kept_files[src_uri] = KeptFile.__new__(KeptFile)
             file.src_uri, file.src_dir, file.dest_dir = src_uri, None, config.site_dir
             file.use_directory_urls = config.use_directory_urls
-            file.dest_uri = page_dest_uri(src_uri, config.use_directory_urls) if page else src_uri
+            url = uri_to_url(src_uri, config.use_directory_urls)  # the page's URL; other files: the URI
+            file.dest_uri = posixpath.normpath(url + "index.html") if url.endswith("/") else url
             file.inclusion = InclusionLevel.NOT_IN_NAV
         return file
 
@@ -85,15 +89,6 @@ class KeptFile(File):
 
     def is_modified(self) -> bool:
         return False
-
-
-def page_dest_uri(src_uri: str, use_directory_urls: bool) -> str:
-    """Where MkDocs writes the page `src_uri` (see `File._get_dest_path`)."""
-    parent, name = posixpath.split(src_uri)
-    stem = posixpath.splitext(name)[0]
-    if not use_directory_urls or stem in ("index", "README"):
-        return posixpath.join(parent, "index.html" if stem == "README" else f"{stem}.html")
-    return posixpath.join(parent, stem, "index.html")
 
 
 def merge_search_index(search: object, rebuilt: set[str], alive: set[str]) -> None:

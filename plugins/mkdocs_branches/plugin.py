@@ -213,7 +213,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             if self.dirty:
                 unchanged = self.tracker.unchanged(uri, self._fingerprint(page))
                 if unchanged and self.keep and not in_nav:
-                    files.append(self.tracker.kept(config, uri, page=True))
+                    files.append(self.tracker.kept(config, uri))
                     return
             level = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             file = PageFile.generated(config, uri, content="", inclusion=level)
@@ -264,7 +264,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         published = {r.uri: r.path for image in site.images.values() for r in image.renditions}
         for uri, path in published.items():
             if self.keep and self.tracker.unchanged(uri, path):  # the cache path names the content
-                files.append(self.tracker.kept(config, uri, page=False))
+                files.append(self.tracker.kept(config, uri))
             else:
                 files.append(File.generated(config, uri, abs_src_path=path))
         for uri, name in (
@@ -289,7 +289,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             if self.keep and self.tracker.unchanged(
                 uri, stamp(title, config.site_url, self._stamps_of(shown))
             ):
-                files.append(self.tracker.kept(config, uri, page=False))
+                files.append(self.tracker.kept(config, uri))
                 continue
             data = atom_feed(
                 title,
