@@ -87,16 +87,21 @@ class Renderer:
         self.root_token = f"\x00{secrets.token_hex(8)}\x00"
         self.rows: dict[tuple[str, bool], str] = {}
 
+    def _context(self, link: Callable[[str], str]) -> dict[str, Any]:
+        """What every fragment template may use; `link` makes URLs for the page being rendered."""
+        return {
+            "site": self.site,
+            "branches": self.branches,
+            "link": link,
+            **image_helpers(self.site, link),
+            "summary": plain_summary,
+            "status": self.status,
+        }
+
     def _render(self, template: str, page_url: str, **context: Any) -> str:
-        link = page_link(page_url, self.use_directory_urls)
         up = "../" * page_url.count("/")
         return _env.get_template(template).render(
-            site=self.site,
-            branches=self.branches,
-            link=link,
-            **image_helpers(self.site, link),
-            summary=plain_summary,
-            status=self.status,
+            **self._context(page_link(page_url, self.use_directory_urls)),
             row=lambda item, show_branch=True: self.row(item, show_branch, up),
             **context,
         )
@@ -111,14 +116,7 @@ class Renderer:
                 return self.root_token + uri_to_url(uri, self.use_directory_urls)
 
             html = self.rows[key] = _env.get_template("row.html").render(
-                site=self.site,
-                branches=self.branches,
-                link=link,
-                **image_helpers(self.site, link),
-                summary=plain_summary,
-                status=self.status,
-                item=item,
-                show_branch=show_branch,
+                **self._context(link), item=item, show_branch=show_branch
             )
         return Markup(html.replace(self.root_token, up))
 
