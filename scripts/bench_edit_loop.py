@@ -72,7 +72,8 @@ def main() -> None:
         site = root / "ours"
         base = f"http://127.0.0.1:{port}/"
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        log = (root / "serve.log").open("w")
+        log_path = root / "serve.log"
+        log = log_path.open("w")
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
             cwd=site,
@@ -86,8 +87,6 @@ def main() -> None:
         print(f"{args.branches * args.items} items; waiting for the first build …")
         print(f"first build served after {wait_for(url, '<h1>', 1800):.1f} s")
         time.sleep(2)  # let the watcher settle
-
-        log_path = root / "serve.log"
 
         def last_build() -> str:
             times = re.findall(r"built in ([0-9.]+) seconds", log_path.read_text(encoding="utf-8"))
@@ -108,6 +107,7 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+            log.close()
         if args.keep:  # leave the corpus as it was, for the next run
             for path, text in edited.items():
                 path.write_text(text, encoding="utf-8")

@@ -369,9 +369,11 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.dirty:
             self.tracker.finish()
+        if not self.keep:
+            return
         # `search`, or `material/search` when Material's theme provides it
         search = next((p for name, p in config.plugins.items() if name.split("/")[-1] == "search"), None)
-        if self.keep and search is not None:
+        if search is not None:
             alive = {f.url for f in self.files if f.src_uri.endswith(".md") and f.inclusion.is_included()}
             merge_search_index(search, self.rebuilt, alive)
 
