@@ -18,7 +18,11 @@ from mkdocs_branches.images import (
     Job,
     Processed,
     Rendition,
+    batch,
+    cache,
+    metadata,
     picture_html,
+    pipeline,
     process_all,
     target_widths,
 )
@@ -348,7 +352,7 @@ def test_strip_jpeg_drops_appended_images() -> None:
     buf = io.BytesIO()
     noisy((64, 64)).save(buf, "JPEG", exif=phone_exif())
     data = buf.getvalue() + b"\xff\xd8 a depth map \xff\xd9"
-    stripped = images._strip_jpeg(data, b"")
+    stripped = metadata.strip_jpeg(data, b"")
     assert stripped.endswith(b"\xff\xd9") and b"depth" not in stripped and b"Huawei" not in stripped
     assert Image.open(io.BytesIO(stripped)).size == (64, 64)
 
@@ -357,7 +361,7 @@ def test_strip_jpeg_drops_appended_images() -> None:
 def test_strip_jpeg_keeps_every_pixel(params: dict[str, object]) -> None:
     buf = io.BytesIO()
     noisy((300, 200)).save(buf, "JPEG", quality=90, exif=phone_exif(), comment=b"secret", **params)
-    stripped = images._strip_jpeg(b"\xff\xd8" + b"\0\0" + buf.getvalue()[2:], b"")  # stray bytes too
+    stripped = metadata.strip_jpeg(b"\xff\xd8" + b"\0\0" + buf.getvalue()[2:], b"")  # stray bytes too
     assert b"Huawei" not in stripped and b"secret" not in stripped
     before, after = Image.open(buf), Image.open(io.BytesIO(stripped))
     assert ImageChops.difference(before.convert("RGB"), after.convert("RGB")).getbbox() is None
@@ -500,13 +504,13 @@ def test_clashing_output_names_are_reported(tmp_path: Path) -> None:
 
 def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = images._render
+    real = pipeline.render
 
     def counting(task):
         calls.append(task.source)
         return real(task)
 
-    monkeypatch.setattr(images, "_render", counting)
+    monkeypatch.setattr(pipeline, "render", counting)
     return calls
 
 
@@ -525,7 +529,7 @@ def test_unchanged_photos_are_never_processed_twice(tmp_path: Path, monkeypatch:
         raise AssertionError("a warm run must not open images, nor read them to hash them")
 
     monkeypatch.setattr(Image, "open", no_open)
-    monkeypatch.setattr(images, "_digest", no_open)  # size and mtime are those recorded
+    monkeypatch.setattr(cache, "_digest", no_open)  # size and mtime are those recorded
     second, problems = run(tmp_path, *srcs)
     assert problems == [] and len(calls) == 2
     assert second == first
@@ -553,7 +557,7 @@ def test_cache_follows_content_and_settings(tmp_path: Path, monkeypatch: pytest.
 
 def test_an_interrupted_entry_is_redone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = save(noisy((1000, 600)), tmp_path / "a.jpg")
-    real = images._encoded
+    real = pipeline._encoded
     calls = {"n": 0}
 
     def failing(*args, **kwargs):
@@ -562,12 +566,12 @@ def test_an_interrupted_entry_is_redone(tmp_path: Path, monkeypatch: pytest.Monk
             raise OSError(28, "No space left on device")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(images, "_encoded", failing)
+    monkeypatch.setattr(pipeline, "_encoded", failing)
     results, problems = run(tmp_path, src)
     assert results == {} and "无法写入图片缓存" in problems[0].message
     assert not list((tmp_path / "cache").rglob("manifest.json"))
     assert not list((tmp_path / "cache").rglob("*.tmp"))
-    monkeypatch.setattr(images, "_encoded", real)
+    monkeypatch.setattr(pipeline, "_encoded", real)
     p = one(tmp_path, src)
     assert len(p.renditions) == 4
 
@@ -602,7 +606,7 @@ def test_settings_key() -> None:
 
 def sample() -> Processed:
     def r(w: int, mime: str) -> Rendition:
-        ext = images._EXTENSIONS[mime]
+        ext = images.EXTENSIONS[mime]
         return Rendition(f"b/x/01-{w}.{ext}", f"/c/{w}.{ext}", w, w * 3 // 4, mime)
 
     rs = tuple(r(w, m) for w in (480, 960, 1600) for m in (images.WEBP, images.JPEG))
@@ -664,7 +668,7 @@ def test_lightbox_in_a_browser_from_file_url(tmp_path: Path, browser) -> None:
         for r in p.renditions:
             (site / r.uri).parent.mkdir(parents=True, exist_ok=True)
             (site / r.uri).write_bytes(Path(r.path).read_bytes())
-    assets = Path(images.__file__).parent / "assets"
+    assets = Path(images.__file__).parent.parent / "assets"
     for name in ("lightbox.js", "lightbox.css"):
         (site / "assets").mkdir(exist_ok=True)
         (site / "assets" / name).write_bytes((assets / name).read_bytes())
@@ -732,14 +736,14 @@ def crash_on_marked(tasks):
     """A worker that dies like a crashing image library would; module-level, so workers can import it."""
     if any(task.source.endswith("crash.jpg") for task in tasks):
         os._exit(3)
-    return images._run_chunk(tasks)
+    return batch._run_chunk(tasks)
 
 
 def test_a_crashing_worker_blames_only_its_photo(tmp_path: Path) -> None:
     paths = [save(noisy((600, 400), i), tmp_path / f"{i}.jpg") for i in range(5)]
     paths.append(save(noisy((600, 400), 9), tmp_path / "crash.jpg"))
-    tasks = [images._Task(str(p), p.name, str(tmp_path / "cache" / p.stem), ImageSettings()) for p in paths]
-    outcomes = {task.source: outcome for task, outcome in images._execute(tasks, 2, crash_on_marked)}
+    tasks = [pipeline.Task(str(p), p.name, str(tmp_path / "cache" / p.stem), ImageSettings()) for p in paths]
+    outcomes = {task.source: outcome for task, outcome in batch._execute(tasks, 2, crash_on_marked)}
     assert set(outcomes) == {str(p) for p in paths}
-    assert outcomes.pop(str(paths[-1])) == images._CRASHED
+    assert outcomes.pop(str(paths[-1])) == batch._CRASHED
     assert all(isinstance(outcome, dict) for outcome in outcomes.values())

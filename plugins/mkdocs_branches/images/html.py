@@ -1,0 +1,39 @@
+"""A processed photo as HTML: a responsive `<picture>`."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from .records import WEBP, Processed
+
+
+def picture_html(
+    p: Processed,
+    alt: str,
+    url_of: Callable[[str], str],
+    sizes: str = "(max-width: 960px) 100vw, 960px",
+    lazy: bool = True,
+    css_class: str = "",
+) -> str:
+    """`<picture>` with a WebP `<source>` and a JPEG/PNG `<img>`; `css_class` goes on the `<img>`."""
+    fallback = p.fallback
+    attrs = [
+        ("src", url_of(fallback.uri)),
+        ("srcset", p.srcset(fallback.mime, url_of)),
+        ("sizes", sizes),
+        ("width", str(fallback.width)),
+        ("height", str(fallback.height)),
+        ("alt", alt),
+    ]
+    if css_class:
+        attrs.append(("class", css_class))
+    if lazy:
+        attrs.append(("loading", "lazy"))
+    attrs.append(("decoding", "async"))
+    img = "<img " + " ".join(f'{name}="{html.escape(value)}"' for name, value in attrs) + ">"
+    webp = p.srcset(WEBP, url_of)
+    source = (
+        f'<source type="{WEBP}" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">' if webp else ""
+    )
+    return f"<picture>{source}{img}</picture>"
