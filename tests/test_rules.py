@@ -11,27 +11,23 @@ from mkdocs_branches.dates import PartialDate, When
 from mkdocs_branches.feeds import atom_feed, stamp
 from mkdocs_branches.index import build_site
 from mkdocs_branches.model import DRAFT, Branch, Content, Honor, NewsItem
-from mkdocs_branches.render_review import ReviewRenderer, report_uri
+from mkdocs_branches.pages import Build, Edition, Options
+from mkdocs_branches.pages.review import Dashboard, Queue, Report, report_uri
+from mkdocs_branches.periods import months_of_year, period_display, period_of, periods_between
 from mkdocs_branches.rules import (
     COMPLETENESS_PARTS,
     PeriodResult,
     activity_counts,
-    activity_csv,
     completeness,
     completeness_rate,
     compliance,
     evaluate,
     grids,
-    months_of_year,
     pending,
     percent,
-    period_display,
-    period_of,
-    periods_between,
     summarize,
-    summary_csv,
-    to_excel_bytes,
 )
+from mkdocs_branches.sheets import activity_csv, summary_csv, to_excel_bytes
 
 D = dt.date
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -439,6 +435,12 @@ def _site(items: list[NewsItem], *branches: Branch):
     return site, published
 
 
+def _build(site, review, use_directory_urls: bool, items: list[NewsItem] | None = None) -> Build:
+    content = Content({b.id: b for b in site.branches}, items or [])
+    options = Options("测试学院", None, use_directory_urls, Edition.INTERNAL, types=tuple(TYPES))
+    return Build(options, content, site, review)
+
+
 def test_review_pages() -> None:
     evil = branch("jg1", brand="<script>alert(1)</script>", name="一支部 & 二", logo_meaning="<b>x</b>")
     quiet = branch("quiet", brand="静")
@@ -451,9 +453,9 @@ def test_review_pages() -> None:
     site, published = _site(items, evil, quiet)
     build = D(2024, 3, 20)
     review = evaluate(site.branches, published, TYPES, build)
-    renderer = ReviewRenderer(site, True, review)
+    built = _build(site, review, True, items)
 
-    dashboard = renderer.dashboard("review/")
+    dashboard = Dashboard().render(built, "", "review/")
     assert "<script>" not in dashboard
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dashboard
     assert '<td class="bb-met" data-period="2024-01"' in dashboard
@@ -466,7 +468,7 @@ def test_review_pages() -> None:
     assert 'href="reports/jg1/"' in dashboard
     assert 'href="../branches/jg1/"' in dashboard
 
-    report = renderer.report(evil, "review/reports/jg1/")
+    report = Report.of(evil, site).render(built, "", "review/reports/jg1/")
     assert "<script>" not in report
     assert "<b>" not in report
     assert "&lt;b&gt;x&lt;/b&gt;" in report
@@ -476,7 +478,7 @@ def test_review_pages() -> None:
     assert '<td class="bb-unmet" data-period="2024-02"' in report
     assert report_uri("jg1") == "review/reports/jg1.md"
 
-    queue = renderer.queue(items, True, "review/pending/")
+    queue = Queue().render(built, "", "review/pending/")
     assert "<i>" not in queue
     assert "草稿&lt;i&gt;标题&lt;/i&gt;" in queue
     assert "branches/jg1/news/2024-03-08-d.md" in queue
@@ -493,8 +495,8 @@ def test_dashboard_folds_earlier_years() -> None:
     b = branch()
     items = [item("2023-12-05"), item("2024-01-10")]
     site, published = _site(items, b)
-    renderer = ReviewRenderer(site, False, evaluate(site.branches, published, [MONTHLY], D(2024, 2, 3)))
-    dashboard = renderer.dashboard("review/index.html")
+    built = _build(site, evaluate(site.branches, published, [MONTHLY], D(2024, 2, 3)), False)
+    dashboard = Dashboard().render(built, "", "review/index.html")
     this_year, _, earlier = dashboard.partition('<details class="bb-past">')
     assert 'data-period="2024-01"' in this_year
     assert 'data-period="2023-12"' in earlier

@@ -16,9 +16,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from urllib.parse import urljoin
 
-from mkdocs.utils import get_relative_url
-
 from .model import NewsItem
+from .urls import relative_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -58,7 +57,7 @@ def _absolute(url: str, site_url: str | None, feed_url: str) -> str:
     if site_url:
         base = site_url if site_url.endswith("/") else site_url + "/"
         return urljoin(base, url.lstrip("/"))
-    return get_relative_url(url.lstrip("/") or ".", feed_url.lstrip("/"))
+    return relative_url(url.lstrip("/") or ".", feed_url.lstrip("/"))
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

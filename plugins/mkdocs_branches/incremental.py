@@ -1,33 +1,55 @@
-"""Fast rebuilds for `mkdocs serve --dirty` on large sites.
+"""Fast rebuilds for `mkdocs serve --dirty` on large sites: what each output shows, digested.
 
-Every generated page and data file carries a fingerprint of everything it shows. `Tracker` remembers,
-for the life of the process, the fingerprint each output was last written with:
-
-- in `mkdocs build --dirty`, an unchanged page is a `PageFile` that says it is not modified, so MkDocs
-  skips it (unless its output is missing);
-- in `mkdocs serve --dirty`, where the site folder is a temporary one that only this process writes, an
-  unchanged page or file becomes a `KeptFile`: MkDocs still resolves links to it, but makes no `Page`
-  for it and neither renders nor copies it. A rebuild then costs what changed, not what exists.
-
-Ordinary builds ignore all of this.
+Every generated page and data file has a fingerprint of everything it shows (each page kind computes
+its own from `Stamps`, see `pages`). `Tracker` remembers, for the life of the process, the fingerprint
+each output was last written with; an output whose fingerprint is unchanged need not be written again
+(`dirty` hands it to MkDocs accordingly). Ordinary builds compute none of this.
 """
 
 from __future__ import annotations
 
 import hashlib
-import posixpath
+from collections.abc import Iterable, Sequence
 
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, InclusionLevel
-
-from .render import uri_to_url
+from .images import Processed
+from .model import Branch, NewsItem
 
 
 def stamp(*parts: object) -> str:
     """A short, stable digest of records (dataclass reprs are complete and deterministic)."""
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+class Stamps:
+    """The digest of every published item and branch, with the photos they show (a replaced photo
+    changes them). Kept across rebuilds: a record the loader reused, showing the same photos, keeps
+    last build's digest instead of being digested again."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}  # item.source → digest
+        self.branches: dict[str, str] = {}  # branch.id → digest
+        self._memo: dict[str, tuple[object, tuple[Processed | None, ...], str]] = {}
+
+    def update(
+        self, items: Iterable[NewsItem], branches: Iterable[Branch], images: dict[str, Processed]
+    ) -> None:
+        fresh: dict[str, tuple[object, tuple[Processed | None, ...], str]] = {}
+
+        def digest(key: str, record: object, paths: Iterable[str | None]) -> str:
+            shown = tuple(images.get(path) for path in paths if path)
+            old = self._memo.get(key)
+            if old is None or old[0] is not record or old[1] != shown:
+                old = (record, shown, stamp(record, shown))
+            fresh[key] = old
+            return old[2]
+
+        self.items = {i.source: digest(i.source, i, [i.cover, *(p.path for p in i.photos)]) for i in items}
+        self.branches = {b.id: digest(b.source, b, [b.logo, *b.images]) for b in branches}
+        self._memo = fresh
+
+    def of(self, items: Sequence[NewsItem]) -> list[tuple[str, str]]:
+        """What a list of items shows: each item's digest and its branch's (a row shows the brand)."""
+        return [(self.items[i.source], self.branches[i.branch_id]) for i in items]
 
 
 class Tracker:
@@ -37,16 +59,16 @@ class Tracker:
         self.built: dict[str, str] = {}
         self.pending: dict[str, str] = {}
         self.generation = ""
-        self.kept_files: dict[str, KeptFile] = {}
 
-    def start(self, generation: str) -> None:
+    def start(self, generation: str) -> bool:
         """A new build; `generation` digests the settings every output depends on (site folder, URL
-        style, mkdocs.yml): when it changes, nothing written before counts."""
-        if generation != self.generation:
+        style, edition, mkdocs.yml): when it changes, nothing written before counts (returns False)."""
+        same = generation == self.generation
+        if not same:
             self.built.clear()
-            self.kept_files.clear()
             self.generation = generation
         self.pending = {}
+        return same
 
     def unchanged(self, uri: str, fingerprint: str) -> bool:
         self.pending[uri] = fingerprint
@@ -55,67 +77,3 @@ class Tracker:
     def finish(self) -> None:
         """The build succeeded: what it wrote is now on disk."""
         self.built.update(self.pending)
-
-    def kept(self, config: MkDocsConfig, src_uri: str) -> KeptFile:
-        """The `KeptFile` for an output (a page when `src_uri` ends in `.md`); the same object every
-        rebuild, which saves making 10,000 of them."""
-        file = self.kept_files.get(src_uri)
-        if file is None:
-            # Made without File.__init__, whose only extra step is normalising `src_uri` through
-            # pathlib, which costs more than everything else here; our URIs are normal already.
-            file = self.kept_files[src_uri] = KeptFile.__new__(KeptFile)
-            file.src_uri, file.src_dir, file.dest_dir = src_uri, None, config.site_dir
-            file.use_directory_urls = config.use_directory_urls
-            url = uri_to_url(src_uri, config.use_directory_urls)  # the page's URL; other files: the URI
-            file.dest_uri = posixpath.normpath(url + "index.html") if url.endswith("/") else url
-            file.inclusion = InclusionLevel.NOT_IN_NAV
-        return file
-
-
-class PageFile(File):
-    """A generated page; `modified` is False when its output is already up to date."""
-
-    modified = True
-
-    def is_modified(self) -> bool:
-        return self.modified
-
-
-class KeptFile(File):
-    """An output an earlier build of this `mkdocs serve` wrote, unchanged since."""
-
-    def is_documentation_page(self) -> bool:
-        return False
-
-    def is_modified(self) -> bool:
-        return False
-
-
-def merge_search_index(search: object, rebuilt: set[str], alive: set[str]) -> None:
-    """Material's search plugin, in a dirty rebuild, merges the new entries into the previous index by
-    the first rebuilt page only (and drops everything when that page is the home page). Merge per page
-    instead: keep the previous entries of every page that still exists and was not rebuilt."""
-    index, previous = getattr(search, "search_index", None), getattr(search, "search_index_prev", None)
-    if index is None or previous is None or not hasattr(index, "entries"):
-        return
-    kept = [
-        entry
-        for entry in previous.entries
-        if (page := entry["location"].split("#", 1)[0]) in alive and page not in rebuilt
-    ]
-    index.entries = kept + index.entries
-    search.search_index_prev = None  # type: ignore[attr-defined]  # Material then writes `entries` as is
-
-
-class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates kept in memory, for the life of one `mkdocs serve`."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()

@@ -55,14 +55,18 @@ class Site:
     types: dict[str, Listing] = field(default_factory=dict)
     tags: dict[str, Listing] = field(default_factory=dict)
 
+    def branch_file(self, branch_id: str, name: str) -> str:
+        """The URI of a page or file in a branch's folder of the site."""
+        return f"{self.content_dir}/{branch_id}/{name}"
+
     def branch_uri(self, branch_id: str) -> str:
-        return f"{self.content_dir}/{branch_id}/index.md"
+        return self.branch_file(branch_id, "index.md")
 
     def gallery_uri(self, branch_id: str) -> str:
-        return f"{self.content_dir}/{branch_id}/gallery.md"
+        return self.branch_file(branch_id, "gallery.md")
 
     def timeline_uri(self, branch_id: str) -> str:
-        return f"{self.content_dir}/{branch_id}/timeline.md"
+        return self.branch_file(branch_id, "timeline.md")
 
     def neighbours(self, item: NewsItem) -> tuple[NewsItem | None, NewsItem | None]:
         """(newer, older) within the item's branch."""

@@ -1,7 +1,8 @@
-"""HTML for the generated pages, from Jinja templates with autoescaping on.
+"""The engine behind every generated page: Jinja templates (in `templates/fragments`) with autoescaping on.
 
-Every string from content passes through autoescaping; nothing here marks content as safe.
-Links are relative to the page, so the site works under any sub-path.
+Every string from content passes through autoescaping. The one piece of HTML a template gets as is is
+an editor's body, which MkDocs made from Markdown and `body.clean` sanitised. Links are relative to the
+page, so the site works under any sub-path. What each page shows is in `pages`.
 """
 
 from __future__ import annotations
@@ -9,17 +10,16 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
-from mkdocs.utils import get_relative_url
+from markupsafe import Markup
 
 from .images import picture_html
-from .index import Listing, Site
-from .model import Branch, NewsItem
+from .index import Site
+from .model import NewsItem
+from .urls import page_link, uri_to_url
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "fragments"),
@@ -31,29 +31,6 @@ _env = jinja2.Environment(
 
 _MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[*_`#>|~]+|\[([^\]]*)\]\([^)]*\)")
 SUMMARY_LENGTH = 120
-
-
-def uri_to_url(uri: str, use_directory_urls: bool = True) -> str:
-    """The URL MkDocs gives a file at `uri` (mirrors `File.url` for the pages we generate)."""
-    if not uri.endswith(".md"):
-        return uri
-    stem = uri[:-3]
-    if not use_directory_urls:
-        return stem + ".html"
-    if stem == "index":
-        return "./"
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-def page_link(page_url: str, use_directory_urls: bool = True) -> Callable[[str], str]:
-    """`link(uri)`: the URL of the file at `uri`, relative to the page at `page_url`."""
-
-    def link(uri: str) -> str:
-        return get_relative_url(uri_to_url(uri, use_directory_urls), page_url)
-
-    return link
 
 
 def plain_summary(item: NewsItem, length: int = SUMMARY_LENGTH) -> str:
@@ -98,13 +75,12 @@ class Renderer:
             "status": self.status,
         }
 
-    def _render(self, template: str, page_url: str, **context: Any) -> str:
+    def render(self, template: str, page_url: str, **context: Any) -> str:
+        """`template` for the page at `page_url`, with what `_context` provides and `context`."""
         up = "../" * page_url.count("/")
-        return _env.get_template(template).render(
-            **self._context(page_link(page_url, self.use_directory_urls)),
-            row=lambda item, show_branch=True: self.row(item, show_branch, up),
-            **context,
-        )
+        base = self._context(page_link(page_url, self.use_directory_urls))
+        base["row"] = lambda item, show_branch=True: self.row(item, show_branch, up)
+        return _env.get_template(template).render(base | context)  # a page's own names win
 
     def row(self, item: NewsItem, show_branch: bool, up: str) -> Markup:
         """An item's row in a list, for a page `up` ("../../") below the site root."""
@@ -128,101 +104,6 @@ class Renderer:
             return "草稿"
         return "待审核" if self.review_required and not item.reviewer else ""
 
-    def stats(self) -> dict[str, dict[str, Any]]:
-        return {
-            b.id: {"count": len(items), "latest": items[0] if items else None}
-            for b in self.site.branches
-            for items in [self.site.by_branch[b.id]]
-        }
-
-    def home(self, page_url: str, type_order: list[str], latest: int) -> str:
-        order = {name: i for i, name in enumerate(type_order)}
-        parents = list(dict.fromkeys(b.parent for b in self.site.branches))
-        grouped = []
-        for parent in parents:
-            members = [b for b in self.site.branches if b.parent == parent]
-            members.sort(key=lambda b: (order.get(b.type, len(order)), b.sort_key))
-            groups = [(t, list(bs)) for t, bs in groupby(members, key=lambda b: b.type)]
-            grouped.append((parent, groups))
-        return self._render(
-            "home.html", page_url, grouped=grouped, stats=self.stats(), latest=self.site.items[:latest]
-        )
-
-    def branch(self, branch: Branch, page_url: str, story_html: str, latest: int) -> str:
-        items = self.site.by_branch[branch.id]
-        context = {"b": branch, "items": items, "latest": items[:latest]}
-        head = self._render("branch_head.html", page_url, has_story=bool(story_html.strip()), **context)
-        return head + story_html + self._render("branch_tail.html", page_url, **context)
-
-    def timeline(self, branch: Branch, page_url: str) -> str:
-        items = self.site.by_branch[branch.id]
-        years = [
-            (year, [(month, list(its)) for month, its in groupby(group, key=lambda i: i.when.date.month)])
-            for year, group in groupby(items, key=lambda i: i.when.date.year)
-        ]
-        return self._render("timeline.html", page_url, b=branch, years=years)
-
-    def searchable(self, item: NewsItem, body_html: str) -> str:
-        """What the search index gets for an item page: title, date, type, branch, tags, text, captions."""
-        meta = [
-            item.when.display(),
-            item.type,
-            self.branches[item.branch_id].brand,
-            *(f"#{t}" for t in item.tags),
-        ]
-        captions = "".join(f"<p>{escape(p.caption)}</p>" for p in item.photos if p.caption)
-        return f"<h1>{escape(item.title)}</h1><p>{escape(' · '.join(meta))}</p>{body_html}{captions}"
-
-    def item(self, item: NewsItem, page_url: str, body_html: str, body_images: set[str]) -> str:
-        newer, older = self.site.neighbours(item)
-        credits = [
-            (label, value)
-            for label, value in (
-                ("作者", item.author),
-                ("摄影", item.photographer),
-                ("编辑", item.editor),
-                ("审核", item.reviewer),
-                ("来源", item.origin),
-            )
-            if value
-        ]
-        context = {"item": item, "b": self.branches[item.branch_id]}
-        photos = [p for p in item.photos if p.path not in body_images]
-        return (
-            self._render("item_head.html", page_url, **context)
-            + body_html
-            + self._render(
-                "item_tail.html",
-                page_url,
-                photos=photos,
-                credits=credits,
-                newer=newer,
-                older=older,
-                **context,
-            )
-        )
-
-    def gallery(
-        self,
-        items: list[NewsItem],
-        page_url: str,
-        heading: str,
-        listing: Listing | None = None,
-        number: int = 1,
-    ) -> str:
-        """Photos grouped by item, newest first; `listing` paginates the site-wide gallery."""
-        return self._render(
-            "gallery.html", page_url, items=items, heading=heading, listing=listing, number=number
-        )
-
-    def listing(self, listing: Listing, number: int, page_url: str, heading: str, intro: str = "") -> str:
-        return self._render(
-            "listing.html", page_url, listing=listing, number=number, heading=heading, intro=intro
-        )
-
-    def directory(self, heading: str, entries: list[dict[str, Any]], page_url: str) -> str:
-        return self._render("directory.html", page_url, heading=heading, entries=entries)
-
 
 def image_helpers(site: Site, link: Callable[[str], str]) -> dict[str, Callable[..., Any]]:
     """`picture(path, alt, sizes)` and `full(path)` for templates, with URLs relative to the page."""
@@ -234,20 +115,3 @@ def image_helpers(site: Site, link: Callable[[str], str]) -> dict[str, Callable[
         return link(site.images[path].fallback.uri)
 
     return {"picture": picture, "full": full}
-
-
-def link_rewriter(mapping: Callable[[str], str | None]) -> Callable[[str], str]:
-    """Rewrite Markdown link and image targets that `mapping` knows (content path → new relative target)."""
-    pattern = re.compile(r"(!?\[[^\]]*\]\(\s*<?)([^)\s>]+)(>?)")
-
-    def rewrite(markdown: str) -> str:
-        def replace(m: re.Match[str]) -> str:
-            target, _, anchor = m.group(2).partition("#")
-            new = mapping(target)
-            if new is None:
-                return m.group(0)
-            return f"{m.group(1)}{new}{'#' + anchor if anchor else ''}{m.group(3)}"
-
-        return pattern.sub(replace, markdown)
-
-    return rewrite

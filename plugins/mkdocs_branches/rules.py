@@ -1,6 +1,6 @@
-"""Organisational-life rules (组织生活达标), brand completeness and the CSV exports.
+"""Organisational-life rules (组织生活达标) and brand completeness.
 
-Pure functions over records; the plugin renders the pages and writes the files.
+Pure functions over records; `pages.review` renders them, `sheets` exports them, `periods` names the periods.
 
 Judging: a branch is judged for every rule-bearing activity type in every period from the period holding
 its earliest published item up to the period holding the build date. Periods before the first item are
@@ -10,9 +10,7 @@ not judged, whatever `founded` says; the period holding the build date is still 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -20,103 +18,10 @@ from dataclasses import dataclass, field
 
 from .config import PERIODS, ActivityType
 from .model import Branch, NewsItem
-
-PERIOD_ORDER = ("month", "quarter", "year")
-_STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
-_LABEL = re.compile(r"^(?P<y>\d{4})(?:-Q(?P<q>[1-4])|-(?P<m>\d{2}))?$")
-_QUARTER_NAMES = "一二三四"
+from .periods import PERIOD_ORDER, period_kind, period_of, periods_between
 
 MET, UNMET, OPEN = "达标", "未达标", "进行中"
 NO_ACTIVITY = "暂无活动"
-
-
-# --- periods -------------------------------------------------------------------------------------
-
-
-def _check_period(period: str) -> None:
-    if period not in PERIODS:
-        raise ValueError(f"unknown period {period!r}: expected one of {', '.join(PERIOD_ORDER)}")
-
-
-def period_start(day: dt.date, period: str) -> dt.date:
-    """The first day of the month / quarter / year holding `day`."""
-    _check_period(period)
-    if period == "month":
-        return dt.date(day.year, day.month, 1)
-    if period == "quarter":
-        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    return dt.date(day.year, 1, 1)
-
-
-def period_of(day: dt.date, period: str) -> str:
-    """`2024-03` (month), `2024-Q1` (quarter) or `2024` (year)."""
-    _check_period(period)
-    if period == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    if period == "quarter":
-        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year:04d}"
-
-
-def periods_between(start: dt.date, end: dt.date, period: str) -> list[str]:
-    """Labels of every period from the one holding `start` to the one holding `end`, both included."""
-    current, last = period_start(start, period), period_start(end, period)
-    labels = []
-    while current <= last:
-        labels.append(period_of(current, period))
-        index = current.year * 12 + current.month - 1 + _STEP_MONTHS[period]
-        current = dt.date(index // 12, index % 12 + 1, 1)
-    return labels
-
-
-def period_kind(label: str) -> str:
-    """`2024-03` → month, `2024-Q1` → quarter, `2024` → year."""
-    m = _LABEL.match(label)
-    if not m:
-        raise ValueError(f"not a period label: {label!r}")
-    return "quarter" if m["q"] else "month" if m["m"] else "year"
-
-
-def period_display(label: str) -> str:
-    """`2024-03` → 2024年3月, `2024-Q1` → 2024年第一季度, `2024` → 2024年."""
-    m = _LABEL.match(label)
-    if not m:
-        return label
-    if m["q"]:
-        return f"{m['y']}年第{_QUARTER_NAMES[int(m['q']) - 1]}季度"
-    if m["m"]:
-        return f"{m['y']}年{int(m['m'])}月"
-    return f"{m['y']}年"
-
-
-def period_short(label: str) -> str:
-    """Within one year: `2024-03` → 3月, `2024-Q1` → 一季度, `2024` → 全年."""
-    m = _LABEL.match(label)
-    if not m:
-        return label
-    if m["q"]:
-        return f"{_QUARTER_NAMES[int(m['q']) - 1]}季度"
-    if m["m"]:
-        return f"{int(m['m'])}月"
-    return "全年"
-
-
-def months_of_year(year: int, until: dt.date | None = None) -> list[str]:
-    """`2024-01` … `2024-12`, stopping at the month holding `until` when it falls in `year`."""
-    end = dt.date(year, 12, 1)
-    if until is not None and until.year == year:
-        end = dt.date(year, until.month, 1)
-    if until is not None and until.year < year:
-        return []
-    return periods_between(dt.date(year, 1, 1), end, "month")
-
-
-def build_date(source_date_epoch: str | None = None) -> dt.date:
-    """Today in Beijing time, or the day of `SOURCE_DATE_EPOCH` (for reproducible builds)."""
-    beijing = dt.timezone(dt.timedelta(hours=8))
-    if source_date_epoch:
-        return dt.datetime.fromtimestamp(int(source_date_epoch), beijing).date()
-    return dt.datetime.now(beijing).date()
 
 
 # --- compliance ----------------------------------------------------------------------------------
@@ -426,96 +331,3 @@ def pending(items: Iterable[NewsItem], review_required: bool) -> list[NewsItem]:
 
 def pending_label(item: NewsItem) -> str:
     return "草稿" if item.is_draft else "待审核"
-
-
-# --- CSV -----------------------------------------------------------------------------------------
-
-ACTIVITY_HEADER = ("branch", "period", "type", "count", "required", "met", "in_progress")
-SUMMARY_HEADER = (
-    "branch",
-    "name",
-    "brand",
-    "judged",
-    "met",
-    "unmet",
-    "rate",
-    "completeness",
-    "in_progress",
-    "no_activity",
-    "missing",
-)
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def _cell(text: str) -> str:
-    """Text that Excel would take for a formula (=, +, -, @) is kept as text with a leading quote."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _write(rows: Iterable[Sequence[object]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
-
-
-def activity_csv(results: Iterable[PeriodResult], type_order: Sequence[str] = ()) -> str:
-    """One row per branch × rule-bearing type × period, sorted by branch id, type order, period.
-
-    Type order is `type_order`, then the order in which types first appear in `results`.
-    """
-    results = list(results)
-    order = {name: i for i, name in enumerate(dict.fromkeys([*type_order, *(r.type for r in results)]))}
-    rows = sorted(results, key=lambda r: (r.branch_id, order[r.type], r.period))
-    return _write(
-        [
-            ACTIVITY_HEADER,
-            *(
-                (
-                    r.branch_id,
-                    r.period,
-                    _cell(r.type),
-                    r.count,
-                    r.required,
-                    _flag(r.met),
-                    _flag(r.in_progress),
-                )
-                for r in rows
-            ),
-        ]
-    )
-
-
-def summary_csv(summaries: Iterable[BranchSummary], branches: Sequence[Branch]) -> str:
-    """One row per branch (sorted by id); rate and completeness as percentages (`83.3%`; `—`: none)."""
-    known = {b.id: b for b in branches}
-    rows: list[Sequence[object]] = [SUMMARY_HEADER]
-    for s in sorted(summaries, key=lambda s: s.branch_id):
-        branch = known[s.branch_id]
-        parts = completeness(branch)
-        missing = "、".join(name for name, done in parts if not done)
-        rows.append(
-            (
-                s.branch_id,
-                _cell(branch.name),
-                _cell(branch.brand),
-                s.judged,
-                s.met,
-                s.unmet,
-                "" if s.rate is None else percent(s.rate),
-                percent(completeness_rate(parts)),
-                s.in_progress,
-                _flag(s.no_activity),
-                missing,
-            )
-        )
-    return _write(rows)
-
-
-def to_excel_bytes(text: str) -> bytes:
-    """CSV text → UTF-8 with a BOM and CRLF line ends, which Excel opens without garbling Chinese."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -1,0 +1,145 @@
+"""The MkDocs side of our outputs: generated pages and data files as `File`s, and `--dirty` rebuilds.
+
+- in `mkdocs build --dirty`, an unchanged page is a `PageFile` that says it is not modified, so MkDocs
+  skips it (unless its output is missing);
+- in `mkdocs serve --dirty`, where the site folder is a temporary one that only this process writes, an
+  unchanged page or file becomes a `KeptFile`: MkDocs still resolves links to it, but makes no `Page`
+  for it and neither renders nor copies it. A rebuild then costs what changed, not what exists.
+
+"Unchanged" is decided by `incremental.Tracker` from each output's fingerprint.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .incremental import Tracker
+from .urls import uri_to_url, url_to_dest
+
+
+class PageFile(File):
+    """A generated page; `modified` is False when its output is already up to date."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+class KeptFile(File):
+    """An output an earlier build of this `mkdocs serve` wrote, unchanged since."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_modified(self) -> bool:
+        return False
+
+
+class Outputs:
+    """Adds our outputs to MkDocs' files, for the life of one process (`mkdocs serve` rebuilds)."""
+
+    def __init__(self) -> None:
+        self.tracker = Tracker()
+        self.dirty = False  # --dirty: unchanged pages are not rebuilt
+        self.keep = False  # serve --dirty: unchanged outputs are not even handed over as pages
+        self._kept: dict[str, KeptFile] = {}
+
+    def start(self, dirty: bool, keep: bool, generation: str) -> None:
+        self.dirty, self.keep = dirty, keep
+        if dirty and not self.tracker.start(generation):
+            self._kept.clear()
+
+    def finish(self) -> None:
+        if self.dirty:
+            self.tracker.finish()
+
+    def page(
+        self, files: Files, config: MkDocsConfig, uri: str, in_nav: bool, fingerprint: Callable[[], str]
+    ) -> bool:
+        """Adds the page at `uri`; False when an unchanged copy was kept instead (nothing to render)."""
+        unchanged = self.dirty and self.tracker.unchanged(uri, fingerprint())
+        if unchanged and self.keep and not in_nav:
+            files.append(self._kept_file(config, uri))
+            return False
+        level = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+        file = PageFile.generated(config, uri, content="", inclusion=level)
+        assert isinstance(file, PageFile)  # `generated` makes an instance of the class it is called on
+        if unchanged:
+            file.modified = not os.path.isfile(file.abs_dest_path)
+        files.append(file)
+        return True
+
+    def hand_written(self, file: File, fingerprint: Callable[[], str]) -> None:
+        """A hand-written page that also shows generated content: rebuilt when either changes."""
+        if self.dirty and not self.tracker.unchanged(file.src_uri, fingerprint()):
+            file.content_string = file.content_string  # content held in memory counts as modified
+
+    def data(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        uri: str,
+        *,
+        path: str | None = None,
+        content: Callable[[], bytes] | None = None,
+        fingerprint: Callable[[], str | None] = lambda: None,
+    ) -> None:
+        """A file copied from `path` or made by `content()`; in serve, kept while its fingerprint stays."""
+        digest = fingerprint() if self.keep else None
+        if digest is not None and self.tracker.unchanged(uri, digest):
+            files.append(self._kept_file(config, uri))
+        elif path is not None:
+            files.append(File.generated(config, uri, abs_src_path=path))
+        elif content is not None:
+            files.append(File.generated(config, uri, content=content()))
+
+    def _kept_file(self, config: MkDocsConfig, src_uri: str) -> KeptFile:
+        """The same object every rebuild, which saves making 10,000 of them."""
+        file = self._kept.get(src_uri)
+        if file is None:
+            # Made without File.__init__, whose only extra step is normalising `src_uri` through
+            # pathlib, which costs more than everything else here; our URIs are normal already.
+            file = self._kept[src_uri] = KeptFile.__new__(KeptFile)
+            file.src_uri, file.src_dir, file.dest_dir = src_uri, None, config.site_dir
+            file.use_directory_urls = config.use_directory_urls
+            file.dest_uri = url_to_dest(uri_to_url(src_uri, config.use_directory_urls))
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        return file
+
+
+def merge_search_index(search: Any, rebuilt: set[str], alive: set[str]) -> None:
+    """Material's search plugin, in a dirty rebuild, merges the new entries into the previous index by
+    the first rebuilt page only (and drops everything when that page is the home page). Merge per page
+    instead: keep the previous entries of every page that still exists and was not rebuilt."""
+    index, previous = getattr(search, "search_index", None), getattr(search, "search_index_prev", None)
+    if index is None or previous is None or not hasattr(index, "entries"):
+        return
+    kept = [
+        entry
+        for entry in previous.entries
+        if (page := entry["location"].split("#", 1)[0]) in alive and page not in rebuilt
+    ]
+    index.entries = kept + index.entries
+    search.search_index_prev = None  # Material then writes `entries` as is
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory, for the life of one `mkdocs serve`."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()

@@ -1,0 +1,44 @@
+"""Every kind of generated page, one class each, grouped by family:
+
+- `site`: the home page;
+- `branch`: a branch's brand page, timeline and photos, and each news item's page;
+- `lists`: the paginated news, type and tag lists, the site-wide gallery, the type and tag directories;
+- `review`: the compliance dashboard, brand reports, their spreadsheets, the review queue;
+- `data`: files that are not pages (stylesheets, published photos, feeds).
+
+`base` says what a page kind is. A new kind is a class in its family's module, a template in
+`templates/fragments`, and a line below.
+"""
+
+from __future__ import annotations
+
+from .base import Build, Edition, GeneratedPage, Options
+from .branch import BranchGallery, BranchHome, ItemPage, Timeline
+from .data import Asset, DataFile, Feed, PhotoFile
+from .lists import Directory, GalleryPage, ListPage
+from .review import ActivitySheet, Dashboard, Queue, Report, SummarySheet
+from .site import Home
+
+__all__ = ["Build", "DataFile", "Edition", "GeneratedPage", "Options", "data_files", "site_pages"]
+
+
+def site_pages(build: Build) -> list[GeneratedPage]:
+    """Every page of the build's edition, in the order MkDocs lists them (the sitemap, a plain nav)."""
+    site = build.site
+    pages: list[GeneratedPage] = [Home(title=build.options.site_name)]
+    for branch in site.branches:
+        pages += [BranchHome.of(branch, site), Timeline.of(branch, site), BranchGallery.of(branch, site)]
+    pages += GalleryPage.every(site)
+    pages += [ItemPage.of(item, site) for item in site.items]
+    pages += ListPage.every(site)
+    pages += [*Directory.every(build), Dashboard()]
+    pages += [Report.of(branch, site) for branch in site.branches]
+    pages.append(Queue())
+    return [page for page in pages if build.options.edition in page.editions]
+
+
+def data_files(build: Build) -> list[DataFile]:
+    """Every file of the build's edition that is not a page."""
+    files: list[DataFile] = [*PhotoFile.every(build), *Asset.every()]
+    files += [ActivitySheet(), SummarySheet(), *Feed.every(build)]
+    return [file for file in files if build.options.edition in file.editions]

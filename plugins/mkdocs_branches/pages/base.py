@@ -1,0 +1,131 @@
+"""What every generated page is, and the build the pages are made from.
+
+A page kind is a class; its instances are the pages of that kind in one build. The class says in one
+place everything the plugin needs: the page's URI and title, whether it is in the navigation, in which
+editions it exists, whether search indexes it, what it shows (`fingerprint`, for `serve --dirty`) and
+how it renders (`render`, with its `template` in `templates/fragments`). Nothing here knows MkDocs: the
+plugin hands the pages to MkDocs and their HTML back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar
+
+from ..config import ActivityType
+from ..images import Processed
+from ..incremental import Stamps
+from ..index import Site
+from ..model import Branch, Content
+from ..render import Renderer
+from ..rules import Review
+from ..urls import page_link, uri_to_url
+
+
+class Edition(enum.Enum):
+    PUBLIC = "public"  # what is published: reviewed, non-draft items, nothing of review
+    INTERNAL = "internal"  # for editors and reviewers: drafts and unreviewed items (marked), review pages
+
+
+EVERY_EDITION = frozenset(Edition)
+INTERNAL_ONLY = frozenset({Edition.INTERNAL})
+
+
+@dataclass(frozen=True)
+class Options:
+    """The settings pages depend on, from mkdocs.yml and the plugin's options."""
+
+    site_name: str
+    site_url: str | None
+    use_directory_urls: bool
+    edition: Edition
+    content_dir: str = "branches"
+    review_required: bool = True
+    allow_raw_html: bool = False
+    branch_latest: int = 10
+    home_latest: int = 8
+    branch_types: tuple[str, ...] = ()
+    types: tuple[ActivityType, ...] = ()
+
+
+@dataclass
+class Build:
+    """One build as its pages see it: what was loaded, what is shown, the review state, the settings."""
+
+    options: Options
+    content: Content  # everything loaded, drafts included (the review queue lists them)
+    site: Site  # what this edition shows
+    review: Review  # judged on what the public edition publishes
+    stamps: Stamps = field(default_factory=Stamps)  # filled in for `--dirty` builds only
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        o = self.options
+        return Renderer(self.site, o.use_directory_urls, o.edition is Edition.INTERNAL, o.review_required)
+
+    @cached_property
+    def branches(self) -> dict[str, Branch]:
+        return {b.id: b for b in self.site.branches}
+
+    @cached_property
+    def targets(self) -> dict[str, str]:
+        """Content paths (relative to the site root) → the URIs they are published at, for body links."""
+        site, base = self.site, self.options.content_dir
+        targets = {item.source: site.uris[item.source] for item in site.items}
+        targets |= {branch.source: site.branch_uri(branch.id) for branch in site.branches}
+        targets |= {f"{base}/{path}": image.fallback.uri for path, image in site.images.items()}
+        return targets
+
+    @cached_property
+    def by_fallback(self) -> dict[str, Processed]:
+        """Published photos by the URI of their fallback rendition, for pictures in bodies."""
+        return {image.fallback.uri: image for image in self.site.images.values()}
+
+    def url(self, uri: str) -> str:
+        return uri_to_url(uri, self.options.use_directory_urls)
+
+    def link(self, page_url: str) -> Callable[[str], str]:
+        """`link(uri)`: the URL of `uri` relative to the page at `page_url`."""
+        return page_link(page_url, self.options.use_directory_urls)
+
+    def feed_uri(self, branch_id: str) -> str:
+        return f"{self.options.content_dir}/{branch_id}/feed.xml"
+
+
+@dataclass(kw_only=True)
+class GeneratedPage:
+    """A page the plugin adds. Subclasses set the class attributes and implement `fingerprint` and
+    `render`; the ones showing an editor's Markdown (items, brand stories) also `markdown`."""
+
+    uri: str  # in the site's source tree, e.g. `branches/jg1/timeline.md`
+    title: str  # plain text; escaped where it is shown
+    in_nav: bool = False
+
+    template: ClassVar[str]  # in templates/fragments
+    editions: ClassVar[frozenset[Edition]] = EVERY_EDITION
+    indexed: ClassVar[bool] = False  # whether search indexes the page
+    # True: a hand-written page at `uri` is kept, and this page's content is added after its own.
+    extends_hand_written: ClassVar[bool] = False
+
+    def fingerprint(self, build: Build) -> str:
+        """A digest of everything the page shows: when it is unchanged, so is the page."""
+        raise NotImplementedError
+
+    def markdown(self, build: Build) -> str:
+        """The Markdown MkDocs renders into the page's body (then given to `render`)."""
+        return ""
+
+    def meta(self, build: Build) -> dict[str, str]:
+        """Page metadata for the theme: `description`, and `feed` (the URL of the feed to advertise)."""
+        return {}
+
+    def render(self, build: Build, html: str, url: str) -> str:
+        """The page's content: `html` is what MkDocs made of `markdown()`, `url` is the page's URL."""
+        raise NotImplementedError
+
+    def search_text(self) -> str | None:
+        """What search indexes instead of the whole page (known once `render` ran), or None."""
+        return None

@@ -1,0 +1,107 @@
+"""Files that are not pages: the plugin's stylesheets and script, published photos, and Atom feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from ..feeds import MAX_ENTRIES, FeedEntry, atom_feed
+from ..incremental import stamp
+from ..model import NewsItem
+from ..render import plain_summary
+from .base import EVERY_EDITION, Build, Edition
+
+ASSETS = Path(__file__).parent.parent / "assets"
+STYLESHEETS = (
+    "assets/branches/branches.css",
+    "assets/branches/review.css",
+    "assets/branches/print.css",
+    "assets/branches/lightbox.css",
+)
+SCRIPTS = ("assets/branches/lightbox.js",)
+FEED_URI = "feed.xml"
+
+
+@dataclass(kw_only=True)
+class DataFile:
+    """A file of the site: copied from `path`, or made by `content()`."""
+
+    uri: str
+    path: str | None = None
+    editions: ClassVar[frozenset[Edition]] = EVERY_EDITION
+
+    def content(self, build: Build) -> bytes:
+        raise NotImplementedError
+
+    def fingerprint(self, build: Build) -> str | None:
+        """A digest of what the file holds, or None: made anew every build."""
+        return None
+
+
+@dataclass(kw_only=True)
+class Asset(DataFile):
+    """One of the plugin's own stylesheets or scripts."""
+
+    @classmethod
+    def every(cls) -> list[Asset]:
+        return [cls(uri=uri, path=str(ASSETS / uri.rsplit("/", 1)[1])) for uri in (*STYLESHEETS, *SCRIPTS)]
+
+
+@dataclass(kw_only=True)
+class PhotoFile(DataFile):
+    """A published rendition of a photo, copied from the photo cache."""
+
+    path: str
+
+    @classmethod
+    def every(cls, build: Build) -> list[PhotoFile]:
+        published = {r.uri: r.path for image in build.site.images.values() for r in image.renditions}
+        return [cls(uri=uri, path=path) for uri, path in published.items()]
+
+    def fingerprint(self, build: Build) -> str | None:
+        return self.path  # the cache path names the photo's content and the settings
+
+
+@dataclass(kw_only=True)
+class Feed(DataFile):
+    """An Atom feed of the newest items: of the whole site, or of one branch."""
+
+    title: str
+    items: list[NewsItem]
+    home: str  # the URI of the page the feed belongs to
+
+    @classmethod
+    def every(cls, build: Build) -> list[Feed]:
+        site = build.site
+        feeds = [cls(uri=FEED_URI, title=build.options.site_name, items=site.items, home="index.md")]
+        feeds += [
+            cls(
+                uri=build.feed_uri(b.id),
+                title=f"{b.brand} · {b.name}",
+                items=site.by_branch[b.id],
+                home=site.branch_uri(b.id),
+            )
+            for b in site.branches
+        ]
+        return feeds
+
+    def fingerprint(self, build: Build) -> str | None:
+        return stamp(self.title, build.options.site_url, build.stamps.of(self.items[:MAX_ENTRIES]))
+
+    def content(self, build: Build) -> bytes:
+        return atom_feed(
+            self.title,
+            self.uri,
+            build.options.site_url,
+            [self._entry(build, item) for item in self.items[:MAX_ENTRIES]],
+            home_url=build.url(self.home),
+            author=build.options.site_name,
+        )
+
+    @staticmethod
+    def _entry(build: Build, item: NewsItem) -> FeedEntry:
+        site = build.site
+        cover = site.images[item.cover].fallback.uri if item.cover in site.images else None
+        author = item.author or build.branches[item.branch_id].name
+        return (item, build.url(site.uris[item.source]), cover, plain_summary(item), author)
