@@ -39,6 +39,7 @@ chromium:
 test: install-test chromium
 	$(BIN)/ruff check plugins scripts tests
 	$(BIN)/ruff format --check plugins scripts tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: install-test

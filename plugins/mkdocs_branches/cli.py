@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .config import activity_types
+from .config import ActivityType, BranchesConfig, activity_types
 from .errors import Problems, Severity, summary
 from .index import select_published
 from .loader import load_content, settings_from
@@ -24,7 +24,7 @@ class CommandError(click.ClickException):
         return self.message
 
 
-def load_plugin_config(config_file: Path):
+def load_plugin_config(config_file: Path) -> BranchesConfig:
     """The `branches` plugin's settings from mkdocs.yml, validated as MkDocs would."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
@@ -37,7 +37,7 @@ def load_plugin_config(config_file: Path):
     except ConfigurationError as exc:
         raise CommandError(f"mkdocs.yml 的设置有误：{exc}") from None
     plugin = config.plugins.get("branches")
-    if plugin is None:
+    if plugin is None or not isinstance(plugin.config, BranchesConfig):
         raise CommandError("mkdocs.yml 的 plugins 里没有启用 branches")
     return plugin.config
 
@@ -78,7 +78,7 @@ def check(config_file: Path, strict: bool) -> None:
         sys.exit(1)
 
 
-def _site(config_file: Path) -> tuple[Path, object, list]:
+def _site(config_file: Path) -> tuple[Path, BranchesConfig, list[ActivityType]]:
     settings = load_plugin_config(config_file)
     try:
         types = activity_types(settings.activity_types)

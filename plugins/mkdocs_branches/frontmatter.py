@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -19,12 +20,11 @@ _FULLWIDTH_MARKS = {"－": "-", "　": "空格", "，": ",", "［": "[", "］": 
 _DELIMITER = re.compile(r"^(---|\.\.\.)\s*$")
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml where available (~10× faster, same nodes and marks). Dates stay text: `dates` reads them
-    all, so `2024-02-30` gets the same plain message as `2024年2月30日` instead of YAML's error."""
-
-
-_Loader.yaml_implicit_resolvers = {
+# libyaml where available (~10× faster, same nodes and marks).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Dates stay text: `dates` reads them all, so `2024-02-30` gets the same plain message as `2024年2月30日`
+# instead of YAML's error.
+_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -162,7 +162,8 @@ _YAML_HINTS = [
 
 
 def _load_yaml(text: str, path: str, first_line: int) -> dict[str, Entry]:
-    loader = _Loader(text)
+    loader = _LOADER(text)
+    loader.yaml_implicit_resolvers = _RESOLVERS
     try:
         node = loader.get_single_node()
         if node is None:

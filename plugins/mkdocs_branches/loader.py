@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import cast
 from urllib.parse import unquote
 
 from . import schema
@@ -21,7 +21,6 @@ from .errors import Problem, Problems
 from .frontmatter import Document, HeaderError, decode, parse
 from .model import Branch, Content, NewsItem, Photo
 
-T = TypeVar("T")
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"}
 _MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
@@ -146,7 +145,9 @@ class _Reader:
         """Note that what is being read depends on `path` (its state now, before it is read)."""
         self.deps.append((str(path), signature(str(path))))
 
-    def remembered(self, path: Path, read: Callable[[], T]) -> T:
+    def remembered(
+        self, path: Path, read: Callable[[], Branch | NewsItem | None]
+    ) -> Branch | NewsItem | None:
         """`read()`, or what it gave last time if no file it looked at has changed since."""
         key = str(path)
         self.seen.add(key)
@@ -157,10 +158,10 @@ class _Reader:
             and all(signature(dep) == was for dep, was in memo.deps)
         ):
             self.problems.items.extend(memo.problems)
-            return memo.result  # type: ignore[return-value]
+            return memo.result
         self.deps, start = [], len(self.problems.items)
         result = read()
-        self.cache[key] = _Memo(self.settings, tuple(self.deps), tuple(self.problems.items[start:]), result)  # type: ignore[arg-type]
+        self.cache[key] = _Memo(self.settings, tuple(self.deps), tuple(self.problems.items[start:]), result)
         return result
 
     def document(self, path: Path) -> Document | None:
@@ -177,7 +178,8 @@ class _Reader:
         return None
 
     def branch(self, folder: Path) -> Branch | None:
-        return self.remembered(folder, lambda: self._branch(folder))
+        branch = self.remembered(folder, lambda: self._branch(folder))
+        return branch if isinstance(branch, Branch) else None
 
     def _branch(self, folder: Path) -> Branch | None:
         self.touch(folder)
@@ -240,7 +242,8 @@ class _Reader:
         )
 
     def item(self, branch_id: str, path: Path) -> NewsItem | None:
-        return self.remembered(path, lambda: self._item(branch_id, path))
+        item = self.remembered(path, lambda: self._item(branch_id, path))
+        return item if isinstance(item, NewsItem) else None
 
     def _item(self, branch_id: str, path: Path) -> NewsItem | None:
         doc = self.document(path)
@@ -306,7 +309,9 @@ class _Reader:
                 )
                 return None
             return When(name_date)
-        when: When = given.value  # type: ignore[assignment]
+        when = given.value
+        if not isinstance(when, When):  # `read_fields` left out a date it could not read
+            return None
         if name_date is not None and when.date != name_date:
             self.problems.error(
                 shown,
@@ -323,7 +328,8 @@ class _Reader:
         photos: list[Photo] = []
         if "photos" in values:
             line = values["photos"].line
-            for number, (file, caption) in enumerate(values["photos"].value, start=1):  # type: ignore[arg-type]
+            listed = cast("tuple[tuple[str, str], ...]", values["photos"].value)  # see schema.photo_list
+            for number, (file, caption) in enumerate(listed, start=1):
                 if not file:
                     self.problems.error(
                         shown,

@@ -42,10 +42,10 @@ def whole_number(value: object) -> int:
 
 
 def number(value: object) -> float:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueProblem("应该是一个数字，例如 1")
     try:
-        return float(value)  # type: ignore[arg-type]
+        return float(value)
     except (TypeError, ValueError):
         raise ValueProblem("应该是一个数字，例如 1") from None
 
@@ -83,7 +83,7 @@ def honors(value: object) -> tuple[Honor, ...]:
                 raise ValueProblem("每项荣誉都要有 title（名称），例如 {year: 2023, title: 先进基层党组织}")
             if year is not None and not (isinstance(year, int) or str(year).strip().isdigit()):
                 raise ValueProblem(f"荣誉的年份“{year}”应该是四位数字，例如 2023")
-            result.append(Honor(text(title), int(year) if year is not None else None))
+            result.append(Honor(text(title), int(str(year)) if year is not None else None))
         else:
             result.append(Honor(text(entry)))
     return tuple(result)
