@@ -82,9 +82,35 @@ class NewsItem:
         return (*self.when.key, self.branch_id, self.slug)
 
 
+@dataclass(frozen=True)
+class MeetingRecord:
+    """One meeting in a branch's register (`branches/<id>/records/`): organisational life that was
+    recorded, whether or not it made the news. Internal: never part of the public edition."""
+
+    branch_id: str
+    source: str  # `branches/jg1/records/2025.xlsx`, for messages
+    line: int  # the spreadsheet's row number, or the line in a YAML file
+    when: When
+    type: str
+    topic: str
+    host: str = ""
+    recorder: str = ""
+    expected: int | None = None  # 应到
+    present: int | None = None  # 实到, never more than `expected`
+    absent: str = ""  # names and reasons
+    place: str = ""
+    news: str | None = None  # `source` of the news item that reports this meeting (same branch)
+    note: str = ""
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        return (*self.when.key, self.branch_id, self.source, self.line)
+
+
 @dataclass
 class Content:
     """Everything read from the content folder, before anything is left out."""
 
     branches: dict[str, Branch] = field(default_factory=dict)
     items: list[NewsItem] = field(default_factory=list)
+    records: list[MeetingRecord] = field(default_factory=list)
