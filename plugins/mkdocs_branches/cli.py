@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .config import ActivityType, BranchesConfig, activity_types
-from .errors import Problems, Severity, summary
+from .errors import Problem, Problems, Severity, summary
 from .index import select_published
 from .loader import load_content, settings_from
 
@@ -87,12 +87,16 @@ def _site(config_file: Path) -> tuple[Path, BranchesConfig, list[ActivityType]]:
     return config_file.resolve().parent / settings.content_dir, settings, types
 
 
-def _create(path: Path, text: str) -> None:
+def _create(path: Path, data: str | bytes) -> None:
     """Write a new file; never overwrite one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        if isinstance(data, bytes):
+            with path.open("xb") as f:
+                f.write(data)
+        else:
+            with path.open("x", encoding="utf-8", newline="\n") as f:
+                f.write(data)
     except FileExistsError:
         raise CommandError(
             f"{path} 已经存在，没有覆盖它。请换一个简称（--slug），或直接编辑这个文件"
@@ -102,6 +106,77 @@ def _create(path: Path, text: str) -> None:
 CONFIG_OPTION = click.option(
     "-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True
 )
+
+
+def _branch_folder(content: Path, branch_id: str) -> Path:
+    """The folder of an existing branch; never anything outside the content folder (`../docs`)."""
+    _check_branch_id(branch_id)
+    branch = content / branch_id
+    if not (branch / "index.md").is_file():
+        raise CommandError(f"没有编号为“{branch_id}”的支部（找不到 {branch / 'index.md'}）")
+    return branch
+
+
+def _check_branch_id(branch_id: str) -> None:
+    from .loader import BRANCH_ID
+
+    if not BRANCH_ID.fullmatch(branch_id):
+        raise CommandError(f"支部编号“{branch_id}”不行：只能用小写英文字母、数字和减号，例如 jg1、xs-bk2")
+
+
+def _check_type(item_type: str, types: list) -> None:
+    names = [t.name for t in types]
+    if item_type not in names:
+        raise CommandError(f"活动类型“{item_type}”不在允许的列表里。可用的类型：{'、'.join(names)}")
+
+
+def _when(date_text: str):
+    from .dates import DateError, parse_when
+
+    try:
+        return parse_when(date_text)
+    except DateError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _news_stem(day, title: str) -> str:
+    from .slugs import slugify
+
+    return f"{day.isoformat()}-{slugify(title)[:40].strip('-')}"
+
+
+def _item_header(
+    title: str, when, item_type: str, people: dict[str, str] | None = None, photos=()
+) -> list[str]:
+    """A news item's header with Chinese keys; the people not known are left for the editor to fill in."""
+    people = people or {}
+    lines = [
+        "---",
+        f"标题: {_yaml_text(title)}",
+        f"日期: {when.iso().replace('T', ' ')}",
+        f"活动类型: {item_type}",
+        "标签: []",
+    ]
+    for key, alias in (
+        ("author", "作者"),
+        ("photographer", "摄影"),
+        ("editor", "编辑"),
+        ("reviewer", "审核"),
+    ):
+        lines.append(f"{alias}: {_yaml_text(people[key])}" if people.get(key) else f"{alias}:")
+    if not people.get("reviewer"):
+        lines[-1] += "          # 审核通过后填写审核人姓名，才会发布"
+    if people.get("source"):
+        lines.append(f"来源: {_yaml_text(people['source'])}")
+    if photos:
+        lines.append("图片:")
+    for file, caption in photos:
+        lines += (
+            [f"  - 文件: {_yaml_text(file)}", f"    说明: {_yaml_text(caption)}"]
+            if caption
+            else [f"  - {_yaml_text(file)}"]
+        )
+    return [*lines, "---"]
 
 
 @main.command("new-item")
@@ -117,40 +192,104 @@ def new_item(
     """新建一条新闻：写好信息头，并建好放照片的文件夹。"""
     import datetime as dt
 
-    from .dates import DateError, parse_when
-    from .slugs import slugify
+    from .dates import When
 
     content, _, types = _site(config_file)
-    branch = content / branch_id
-    if not (branch / "index.md").is_file():
-        raise CommandError(f"没有编号为“{branch_id}”的支部（找不到 {branch / 'index.md'}）")
-    names = [t.name for t in types]
-    if item_type not in names:
-        raise CommandError(f"活动类型“{item_type}”不在允许的列表里。可用的类型：{'、'.join(names)}")
-    try:
-        when = parse_when(date_text) if date_text else parse_when(dt.date.today())
-    except DateError as exc:
-        raise CommandError(str(exc)) from None
-    stem = f"{when.date.isoformat()}-{slugify(slug or title)[:40].strip('-')}"
+    branch = _branch_folder(content, branch_id)
+    _check_type(item_type, types)
+    when = _when(date_text) if date_text else When(dt.date.today())
+    stem = _news_stem(when.date, slug or title)
     path = branch / "news" / f"{stem}.md"
-    header = [
-        "---",
-        f"标题: {_yaml_text(title)}",
-        f"日期: {when.iso().replace('T', ' ')}" if when.time else f"日期: {when.date.isoformat()}",
-        f"活动类型: {item_type}",
-        "标签: []",
-        "作者:",
-        "摄影:",
-        "编辑:",
-        "审核:          # 审核通过后填写审核人姓名，才会发布",
-        "---",
-        "",
-        "在这里写新闻正文。第一段会作为列表里的摘要。",
-        "",
-    ]
-    _create(path, "\n".join(header))
+    header = _item_header(title, when, item_type)
+    _create(path, "\n".join([*header, "", "在这里写新闻正文。第一段会作为列表里的摘要。", ""]))
     (branch / "news" / stem).mkdir(exist_ok=True)
     click.echo(f"已新建 {path}\n照片请放进 {branch / 'news' / stem}{os.sep}")
+
+
+@main.command("import-docx")
+@click.argument("branch_id")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--type", "item_type", default=None, help="活动类型（默认从标题和正文里认出来）")
+@click.option("--date", "date_text", default=None, help="日期，例如 2024-03-13（默认用稿件里写的第一个日期）")
+@CONFIG_OPTION
+def import_docx(
+    branch_id: str, files: tuple[str, ...], item_type: str | None, date_text: str | None, config_file: Path
+) -> None:
+    """把 Word 新闻稿（.docx，可以写多个、文件夹或 *.docx）导入为支部 BRANCH_ID 的新闻：信息头、正文和图片（原文件不动）。"""
+    from .docx_import import DocxError, find_files, read_draft
+
+    content, _, types = _site(config_file)
+    branch = _branch_folder(content, branch_id)
+    if item_type:
+        _check_type(item_type, types)
+    when = _when(date_text) if date_text else None
+    paths, problems = find_files(files)
+    failed = len(problems)
+    for arg, message in problems:
+        click.echo(f"{Severity.ERROR.value}  {Problem(arg, message)}")
+    for path in paths:
+        try:
+            draft = read_draft(path, [t.name for t in types], when, item_type)
+            made = _write_item(branch / "news", draft)
+        except (DocxError, CommandError) as exc:
+            failed += 1
+            for message in exc.messages if isinstance(exc, DocxError) else [exc.message]:
+                click.echo(f"{Severity.ERROR.value}  {Problem(str(path), message)}")
+            continue
+        click.echo(f"已导入 {path} → {made}")
+        click.echo(f"  标题：{draft.title}\n  日期：{draft.when.display()}\n  活动类型：{draft.type}")
+        if draft.photos:
+            captions = sum(1 for p in draft.photos if p.caption)
+            click.echo(
+                f"  图片：{len(draft.photos)} 张（{captions} 张有说明），在 {made.with_suffix('')}{os.sep}"
+            )
+        else:
+            click.echo("  图片：没有")
+        if draft.guesses:
+            click.echo("  下面这些是推断出来的，请核对：")
+            click.echo("\n".join(f"  - {guess}" for guess in draft.guesses))
+        for note in draft.notes:
+            click.echo(f"{Severity.WARNING.value}  {Problem(str(path), note)}")
+    done = len(paths) - (failed - len(problems))
+    click.echo(
+        f"导入了 {done} 篇稿子"
+        + (f"，{failed} 个没有导入，原因见上面的“错误”。原文件都没有改动" if failed else "。")
+    )
+    if failed:
+        sys.exit(1)
+
+
+def _write_item(news: Path, draft) -> Path:
+    """The item's .md and its photo folder, all new files; nothing is left behind if writing fails."""
+    stem = _news_stem(draft.when.date, draft.title)
+    path, folder = news / f"{stem}.md", news / stem
+    if path.exists() or (folder.is_dir() and any(folder.iterdir())):
+        raise CommandError(
+            f"已经有同名的新闻 {path}，没有覆盖它，也没有改动任何文件。"
+            "如果这篇稿子已经导入过，请直接编辑那个文件；如果是另一篇，请用 --date 指定它的日期"
+        )
+    names = [f"{n:02d}{photo.suffix}" for n, photo in enumerate(draft.photos, 1)]
+    photos = [(f"{stem}/{name}", photo.caption) for name, photo in zip(names, draft.photos, strict=True)]
+    header = _item_header(draft.title, draft.when, draft.type, draft.people, photos)
+    created: list[Path] = []
+    try:
+        _create(path, "\n".join([*header, "", draft.body]))
+        created.append(path)
+        if not folder.is_dir():
+            folder.mkdir()
+            created.append(folder)
+        for name, photo in zip(names, draft.photos, strict=True):
+            _create(folder / name, photo.data)
+            created.append(folder / name)
+    except (OSError, CommandError) as exc:
+        for made in reversed(created):
+            made.rmdir() if made.is_dir() else made.unlink()
+        if isinstance(exc, CommandError):
+            raise
+        raise CommandError(
+            f"无法写入 {exc.filename}（{exc.strerror}），这篇没有导入。请检查磁盘空间和文件夹权限后再试"
+        ) from None
+    return path
 
 
 def _yaml_text(text: str) -> str:
@@ -167,11 +306,8 @@ def _yaml_text(text: str) -> str:
 @CONFIG_OPTION
 def new_branch(branch_id: str, name: str, brand: str, branch_type: str, config_file: Path) -> None:
     """新建一个支部：支部文件夹、品牌介绍 index.md 和 news 文件夹。"""
-    from .loader import BRANCH_ID
-
     content, settings, _ = _site(config_file)
-    if not BRANCH_ID.match(branch_id):
-        raise CommandError(f"支部编号“{branch_id}”不行：只能用小写英文字母、数字和减号，例如 jg1、xs-bk2")
+    _check_branch_id(branch_id)
     if branch_type and branch_type not in settings.branch_types:
         raise CommandError(
             f"支部类型“{branch_type}”不在允许的列表里。可用的类型：{'、'.join(settings.branch_types)}"
