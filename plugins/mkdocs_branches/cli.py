@@ -219,23 +219,25 @@ def import_docx(
     from .docx_import import DocxError, find_files, read_draft
 
     content, _, types = _site(config_file)
+    root = config_file.resolve().parent
     branch = _branch_folder(content, branch_id)
     if item_type:
         _check_type(item_type, types)
     when = _when(date_text) if date_text else None
     paths, problems = find_files(files)
-    failed = len(problems)
+    imported, failed = 0, len(problems)
     for arg, message in problems:
         click.echo(f"{Severity.ERROR.value}  {Problem(arg, message)}")
     for path in paths:
         try:
             draft = read_draft(path, [t.name for t in types], when, item_type)
-            made = _write_item(branch / "news", draft)
+            made = _write_item(branch / "news", draft, root)
         except (DocxError, CommandError) as exc:
             failed += 1
             for message in exc.messages if isinstance(exc, DocxError) else [exc.message]:
                 click.echo(f"{Severity.ERROR.value}  {Problem(str(path), message)}")
             continue
+        imported += 1
         click.echo(f"已导入 {path} → {made}")
         click.echo(f"  标题：{draft.title}\n  日期：{draft.when.display()}\n  活动类型：{draft.type}")
         if draft.photos:
@@ -250,23 +252,23 @@ def import_docx(
             click.echo("\n".join(f"  - {guess}" for guess in draft.guesses))
         for note in draft.notes:
             click.echo(f"{Severity.WARNING.value}  {Problem(str(path), note)}")
-    done = len(paths) - (failed - len(problems))
     click.echo(
-        f"导入了 {done} 篇稿子"
+        f"导入了 {imported} 篇稿子"
         + (f"，{failed} 个没有导入，原因见上面的“错误”。原文件都没有改动" if failed else "。")
     )
     if failed:
         sys.exit(1)
 
 
-def _write_item(news: Path, draft) -> Path:
-    """The item's .md and its photo folder, all new files; nothing is left behind if writing fails."""
+def _write_item(news: Path, draft, root: Path) -> Path:
+    """The item's .md and its photo folder, all new files; nothing is left behind if writing fails.
+    Returns the item's path relative to the site's folder."""
     stem = _news_stem(draft.when.date, draft.title)
     path, folder = news / f"{stem}.md", news / stem
     if path.exists() or (folder.is_dir() and any(folder.iterdir())):
         raise CommandError(
-            f"已经有同名的新闻 {path}，没有覆盖它，也没有改动任何文件。"
-            "如果这篇稿子已经导入过，请直接编辑那个文件；如果是另一篇，请用 --date 指定它的日期"
+            f"已经有同名的新闻 {path.relative_to(root)}，没有覆盖它，也没有改动任何文件。"
+            "如果这篇稿子已经导入过，请直接编辑那个文件；如果是另一篇，请在 Word 里把标题改得不一样，再导入"
         )
     names = [f"{n:02d}{photo.suffix}" for n, photo in enumerate(draft.photos, 1)]
     photos = [(f"{stem}/{name}", photo.caption) for name, photo in zip(names, draft.photos, strict=True)]
@@ -289,7 +291,7 @@ def _write_item(news: Path, draft) -> Path:
         raise CommandError(
             f"无法写入 {exc.filename}（{exc.strerror}），这篇没有导入。请检查磁盘空间和文件夹权限后再试"
         ) from None
-    return path
+    return path.relative_to(root)
 
 
 def _yaml_text(text: str) -> str:

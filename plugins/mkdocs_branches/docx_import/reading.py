@@ -154,7 +154,10 @@ def sniff(path: Path, data: bytes) -> None:
     if data.startswith(b"%PDF"):
         raise DocxError("这是 PDF 文件，不是 Word 文档。请导入原来的 Word 稿（.docx）")
     if not data.startswith(b"PK\x03\x04"):
-        raise DocxError(f"这不是 Word 文档（.docx）。如果它能用 Word 或 WPS 打开，{SAVE_AS}")
+        raise DocxError(
+            "这不是 Word 文档（.docx）。请确认选对了文件；能用 Word 或 WPS 打开的话，就在里面点“文件”→“另存为”，"
+            "文件类型选“Word 文档（*.docx）”，再导入另存的文件"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
