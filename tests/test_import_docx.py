@@ -360,7 +360,7 @@ def test_files_that_are_not_drafts_each_get_a_clear_message(site: SiteProject, t
     out = result.output
     for name, (_, message) in bad.items():
         assert f"错误  {folder / name}: {message}" in out, name
-    assert f"错误  {folder / 'book.docx'}: 这是Excel 表格，不是 Word 文档" in out
+    assert f"错误  {folder / 'book.docx'}: 这是 Excel 表格，不是 Word 文档" in out
     assert f"错误  {folder / 'blank.docx'}: 文档里没有文字，也没有图片" in out
     assert f"错误  {folder / '~$主题党日新闻稿.docx'}: 这是 Word 或 WPS 打开文件时自动生成的临时文件" in out
     assert out.count("~$主题党日新闻稿.docx") == 1  # in the folder it is skipped; named, it is explained

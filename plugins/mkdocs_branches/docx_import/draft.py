@@ -102,6 +102,10 @@ def make(body: Body, types: Sequence[str], when: When | None = None, item_type: 
     if split.people_lines:
         names = "、".join(f"{KEY_NAMES[k]} {v}" for k, v in split.people.items())
         guesses.append(f"{names}：取自稿件里的“{'”“'.join(split.people_lines)}”")
+        if "reviewer" in split.people:
+            guesses.append(
+                "稿件里写了审核人，生成网站时这条新闻就会发布；还没审核的话，请先删掉“审核:”后面的名字"
+            )
     captioned = [f"第 {n} 张“{p.caption}”" for n, p in enumerate(photos, 1) if p.caption]
     if captioned:
         guesses.append("图片说明：" + "，".join(captioned) + "（取自图片下面的文字）")

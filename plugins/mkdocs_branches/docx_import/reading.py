@@ -17,6 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table as DocxTable
+from lxml.etree import XMLSyntaxError
+
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -174,14 +179,14 @@ def sniff(path: Path, data: bytes) -> None:
             if "ppt/presentation.xml" in names
             else ""
         )
-        raise DocxError(f"这是{kind or '一个压缩包'}，不是 Word 文档。请导入 Word 稿（.docx）")
+        raise DocxError(
+            f"这是 {kind}，不是 Word 文档。请导入 Word 稿（.docx）"
+            if kind
+            else "这是一个压缩包，不是 Word 文档。请导入 Word 稿（.docx）"
+        )
 
 
 def read(path: Path) -> Body:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
-
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -413,8 +418,6 @@ class _Reader:
             yield from self._pictures(child, floats)
 
     def table(self, tbl) -> Table:
-        from docx.table import Table as DocxTable
-
         rows: list[list[list[Block] | None]] = []
         above: list = []
         for row in DocxTable(tbl, self.document).rows:
