@@ -505,6 +505,34 @@ def test_what_word_hides_is_dropped(site: SiteProject, tmp_path: Path) -> None:
     assert body == "3月13日，支部召开支委会，共23人参加。\n"
 
 
+def test_numbering_defined_in_the_document_gives_nested_lists(site: SiteProject, tmp_path: Path) -> None:
+    document = drafts.new_document()
+    drafts.paragraph(document, "三月支委会", bold=True, centred=True)
+    drafts.paragraph(document, "　　3月13日，支部召开支委会，议程如下：")
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in ((0, "学习文件"), (1, "传达上级精神"), (1, "交流发言"), (0, "研究发展党员工作")):
+        p = drafts.paragraph(document, text)
+        p._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+    drafts.paragraph(document, "会议由支部书记主持。")
+    assert run(str(drafts._save(document, tmp_path / "a.docx"))).exit_code == 0
+    assert only_item(site)[2] == (
+        "3月13日，支部召开支委会，议程如下：\n\n"
+        "1. 学习文件\n    - 传达上级精神\n    - 交流发言\n1. 研究发展党员工作\n\n"
+        "会议由支部书记主持。\n"
+    )
+
+
 def test_demo_drafts_import_into_a_site_that_builds(site: SiteProject, tmp_path: Path) -> None:
     folder = tmp_path / "demo-drafts"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_drafts.py"), str(folder)], check=True)

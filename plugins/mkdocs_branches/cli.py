@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .config import ActivityType, BranchesConfig, activity_types
+from .dates import When
 from .errors import Problem, Problems, Severity, summary
 from .index import select_published
 from .loader import load_content, settings_from
+
+if TYPE_CHECKING:
+    from .docx_import import Draft
 
 
 class CommandError(click.ClickException):
@@ -124,13 +131,13 @@ def _check_branch_id(branch_id: str) -> None:
         raise CommandError(f"支部编号“{branch_id}”不行：只能用小写英文字母、数字和减号，例如 jg1、xs-bk2")
 
 
-def _check_type(item_type: str, types: list) -> None:
+def _check_type(item_type: str, types: list[ActivityType]) -> None:
     names = [t.name for t in types]
     if item_type not in names:
         raise CommandError(f"活动类型“{item_type}”不在允许的列表里。可用的类型：{'、'.join(names)}")
 
 
-def _when(date_text: str):
+def _when(date_text: str) -> When:
     from .dates import DateError, parse_when
 
     try:
@@ -139,14 +146,18 @@ def _when(date_text: str):
         raise CommandError(str(exc)) from None
 
 
-def _news_stem(day, title: str) -> str:
+def _news_stem(day: dt.date, title: str) -> str:
     from .slugs import slugify
 
     return f"{day.isoformat()}-{slugify(title)[:40].strip('-')}"
 
 
 def _item_header(
-    title: str, when, item_type: str, people: dict[str, str] | None = None, photos=()
+    title: str,
+    when: When,
+    item_type: str,
+    people: dict[str, str] | None = None,
+    photos: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
     """A news item's header with Chinese keys; the people not known are left for the editor to fill in."""
     people = people or {}
@@ -190,10 +201,6 @@ def new_item(
     branch_id: str, title: str, item_type: str, date_text: str | None, slug: str | None, config_file: Path
 ) -> None:
     """新建一条新闻：写好信息头，并建好放照片的文件夹。"""
-    import datetime as dt
-
-    from .dates import When
-
     content, _, types = _site(config_file)
     branch = _branch_folder(content, branch_id)
     _check_type(item_type, types)
@@ -260,7 +267,7 @@ def import_docx(
         sys.exit(1)
 
 
-def _write_item(news: Path, draft, root: Path) -> Path:
+def _write_item(news: Path, draft: Draft, root: Path) -> Path:
     """The item's .md and its photo folder, all new files; nothing is left behind if writing fails.
     Returns the item's path relative to the site's folder."""
     stem = _news_stem(draft.when.date, draft.title)

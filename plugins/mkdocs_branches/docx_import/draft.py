@@ -117,24 +117,23 @@ def make(body: Body, types: Sequence[str], when: When | None = None, item_type: 
     )
 
 
-def _texts(blocks: Sequence[Block]) -> Iterator[Text]:
+def _leaves(blocks: Sequence[Block]) -> Iterator[Text | Pictures]:
+    """Every line and picture group, those inside table cells too, in document order."""
     for block in blocks:
-        if isinstance(block, Text):
-            yield block
-        elif isinstance(block, Table):
+        if isinstance(block, Table):
             for row in block.rows:
                 for cell in row:
-                    yield from _texts(cell or [])
+                    yield from _leaves(cell or [])
+        else:
+            yield block
+
+
+def _texts(blocks: Sequence[Block]) -> Iterator[Text]:
+    return (b for b in _leaves(blocks) if isinstance(b, Text))
 
 
 def _pictures(blocks: Sequence[Block]) -> Iterator[Picture]:
-    for block in blocks:
-        if isinstance(block, Pictures):
-            yield from block.items
-        elif isinstance(block, Table):
-            for row in block.rows:
-                for cell in row:
-                    yield from _pictures(cell or [])
+    return (p for b in _leaves(blocks) if isinstance(b, Pictures) for p in b.items)
 
 
 def _title(blocks: list[Block], guesses: list[str]) -> Text | None:
