@@ -144,7 +144,7 @@ def test_heading_styles_lists_a_table_a_field_and_no_photos(site: SiteProject, t
         "| 8月 | 交流研讨 | 刘敏 |\n\n"
         "- 每名党员撰写**一篇**学习心得\n"
         "- 结合课程思政开展一次教学研讨\n\n"
-        "党课全文见学院网站。\n"  # the field's code (HYPERLINK "…") is gone, the text it shows kept
+        "党课全文见[学院网站](https://www.example.edu.cn/glxy/)。\n"  # a HYPERLINK field: its code is gone
     )
     assert "图片：没有" in result.output
 

@@ -210,6 +210,7 @@ def read(path: Path) -> Body:
     return Body(blocks, saved, reader.notes)
 
 
+_HYPERLINK = re.compile(r'\s*HYPERLINK\s+"([^"]+)"')
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*(\d)$")
 
 
@@ -276,7 +277,7 @@ class _Reader:
         self.part = document.part
         self.styles = _Styles(document.styles.element)
         self.formats = _list_formats(document.part)
-        self.fields: list[bool] = []  # open fields: True once their result (the shown text) has begun
+        self.fields: list[list] = []  # open fields: [their result (the shown text) has begun, their code]
         self.notes: list[str] = []
 
     def blocks(self, container) -> list[Block]:
@@ -316,15 +317,17 @@ class _Reader:
                 if tag == W["fldChar"]:
                     kind = child.get(_q("w:fldCharType"))
                     if kind == "begin":
-                        self.fields.append(False)
+                        self.fields.append([False, ""])
                     elif kind == "separate" and self.fields:
-                        self.fields[-1] = True
+                        self.fields[-1][0] = True
                     elif kind == "end" and self.fields:
                         self.fields.pop()
-                elif hidden or not all(self.fields):
+                elif tag == W["instrText"] and self.fields and not self.fields[-1][0]:
+                    self.fields[-1][1] += child.text or ""
+                elif hidden or not all(shown for shown, _ in self.fields):
                     continue  # hidden text, or a field's code (its instruction, not what it shows)
                 elif tag == W["t"]:
-                    spans.append(Span(child.text or "", bold, url))
+                    spans.append(Span(child.text or "", bold, url or self._field_link()))
                     if (child.text or "").strip():
                         pictures = None
                 elif tag == W["tab"]:
@@ -346,6 +349,13 @@ class _Reader:
                             out.append(pictures)
                         pictures.items.append(picture)
         line_end()
+
+    def _field_link(self) -> str:
+        """The address of the HYPERLINK field whose result this is (Word's other way of writing a link)."""
+        for _, code in reversed(self.fields):
+            if m := _HYPERLINK.match(code):
+                return m[1]
+        return ""
 
     def _paragraph_props(self, layers: list, styles: list) -> dict:
         props: dict = {"centred": False, "indented": False}
