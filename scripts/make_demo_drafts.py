@@ -167,7 +167,7 @@ def theme_day(folder: Path) -> Path:
     paragraph(d)
     paragraph(d, "供稿：王芳  摄影：赵强")
     paragraph(d, "审核：李明").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _save(d, folder / "主题党日新闻稿.docx")
+    return save(d, folder / "主题党日新闻稿.docx")
 
 
 def party_lecture(folder: Path) -> Path:
@@ -208,7 +208,7 @@ def party_lecture(folder: Path) -> Path:
     p.add_run("。")
     paragraph(d, "撰稿 | 李明    责任编辑：孙丽")
     paragraph(d, "初审：张华  复审：陈立华  终审：王芳")
-    return _save(d, folder / "专题党课.docx")
+    return save(d, folder / "专题党课.docx")
 
 
 def partnership(folder: Path) -> Path:
@@ -234,10 +234,10 @@ def partnership(folder: Path) -> Path:
     paragraph(d, INDENT + "双方表示，将以共建为纽带，推动党建工作与社区治理深度融合。")
     paragraph(d, "文/周敏 图/刘洋")
     paragraph(d, "编辑:孙丽|审核:李明")
-    return _save(d, folder / "支部共建（定稿）.docx")
+    return save(d, folder / "支部共建（定稿）.docx")
 
 
-def _save(document, path: Path) -> Path:
+def save(document, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path

@@ -67,7 +67,7 @@ def simple_draft(folder: Path, name: str, *paragraphs: str, modified: dt.datetim
     drafts.paragraph(document, paragraphs[0], bold=True, centred=True)
     for text in paragraphs[1:]:
         drafts.paragraph(document, text)
-    return drafts._save(document, folder / name)
+    return drafts.save(document, folder / name)
 
 
 def test_captions_under_photos_trailer_and_a_date_without_a_year(site: SiteProject, tmp_path: Path) -> None:
@@ -245,6 +245,7 @@ def test_trailer_one_role_a_line_and_a_source(site: SiteProject, tmp_path: Path)
         ("支部于2024-05-08召开支委会。", None, dt.date(2024, 5, 8)),
         ("2024.5.8，支部召开支委会。", None, dt.date(2024, 5, 8)),
         ("２０２４年５月８日，支部召开支委会。", None, dt.date(2024, 5, 8)),
+        ("原定2024年2月30日，改为2024年3月2日召开支委会。", None, dt.date(2024, 3, 2)),
         (
             "12月28日，支部召开支委会。",
             dt.datetime(2025, 1, 3, tzinfo=dt.timezone.utc),
@@ -279,7 +280,7 @@ def test_no_date_no_type_no_title_are_reported_together(site: SiteProject, tmp_p
         document,
         "　　5月8日，大家一起去了社区，活动内容十分丰富，党员们纷纷表示收获很大，今后还要继续开展这样的活动，把学习成果转化为服务群众的实际行动。",
     )
-    path = drafts._save(document, tmp_path / "无题.docx")
+    path = drafts.save(document, tmp_path / "无题.docx")
     result = run(str(path))
     assert result.exit_code == 1
     assert f"错误  {path}: 没有找到标题" in result.output
@@ -352,7 +353,7 @@ def test_files_that_are_not_drafts_each_get_a_clear_message(site: SiteProject, t
     with zipfile.ZipFile(book, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
     (folder / "book.docx").write_bytes(book.getvalue())
-    drafts._save(drafts.new_document(), folder / "blank.docx")
+    drafts.save(drafts.new_document(), folder / "blank.docx")
     (folder / "~$主题党日新闻稿.docx").write_bytes(b"\x06wangfang" + bytes(150))
     before = tree_hashes(folder)
     result = run(str(folder), str(folder / "~$主题党日新闻稿.docx"), str(folder / "missing.docx"))
@@ -427,7 +428,7 @@ def emf_draft(folder: Path) -> Path:
         "image/x-emf",
         PackURI("/word/media/image1.emf"),
     )
-    return drafts._save(document, folder / "emf.docx")
+    return drafts.save(document, folder / "emf.docx")
 
 
 def test_an_emf_picture_is_refused_without_a_converter(
@@ -459,7 +460,7 @@ def test_a_bmp_becomes_a_lossless_png(site: SiteProject, tmp_path: Path) -> None
     drafts.paragraph(document, "三月支委会", bold=True, centred=True)
     drafts.paragraph(document, "　　3月13日，支部召开支委会。")
     drafts.picture(document, drafts.photo(7, "BMP"))
-    assert run(str(drafts._save(document, tmp_path / "bmp.docx"))).exit_code == 0
+    assert run(str(drafts.save(document, tmp_path / "bmp.docx"))).exit_code == 0
     path, _, _ = only_item(site)
     with (
         Image.open(path.with_suffix("") / "01.png") as saved,
@@ -495,7 +496,7 @@ def test_what_word_hides_is_dropped(site: SiteProject, tmp_path: Path) -> None:
     drafts.paragraph(document)
     drafts.paragraph(document, "会议现场", centred=True)
     drafts.picture(document, drafts.photo(1))
-    result = run(str(drafts._save(document, tmp_path / "a.docx")))
+    result = run(str(drafts.save(document, tmp_path / "a.docx")))
     assert result.exit_code == 0, result.output
     path, header, body = only_item(site)
     assert header["图片"] == [{"文件": f"{path.stem}/01.jpg", "说明": "会议现场"}]
@@ -525,7 +526,7 @@ def test_numbering_defined_in_the_document_gives_nested_lists(site: SiteProject,
             parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
         )
     drafts.paragraph(document, "会议由支部书记主持。")
-    assert run(str(drafts._save(document, tmp_path / "a.docx"))).exit_code == 0
+    assert run(str(drafts.save(document, tmp_path / "a.docx"))).exit_code == 0
     assert only_item(site)[2] == (
         "3月13日，支部召开支委会，议程如下：\n\n"
         "1. 学习文件\n    - 传达上级精神\n    - 交流发言\n1. 研究发展党员工作\n\n"

@@ -13,8 +13,9 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..dates import DateError, When, parse_when
 from .markdown import clean, markdown
@@ -275,8 +276,12 @@ def _date(texts: list[str], saved: list[dt.datetime], guesses: list[str]) -> Whe
     for text in texts:
         for m in _DATE.finditer(unicodedata.normalize("NFKC", text)):
             year = m["y"] or m["y2"]
-            month, day = m["m"] or m["m2"] or m["m3"], m["d"] or m["d2"] or m["d3"]
-            found.append((int(year) if year else None, int(month), int(day), m[0]))
+            month, day = int(m["m"] or m["m2"] or m["m3"]), int(m["d"] or m["d2"] or m["d3"])
+            try:
+                dt.date(int(year or 2000), month, day)  # skip what is no date (13月40日); 2000 allows 2月29日
+            except ValueError:
+                continue
+            found.append((int(year) if year else None, month, day, m[0]))
     if not found:
         return None
     year, month, day, written = found[0]
@@ -320,7 +325,7 @@ def _type(title: str, body: list[str], types: Sequence[str], guesses: list[str])
     return name
 
 
-def metafile_renderer():
+def metafile_renderer() -> Callable[..., Any] | None:
     """`metafile_render.render_metafile` when the optional converter is installed (pip extra `metafile`)."""
     try:
         from metafile_render import render_metafile

@@ -65,6 +65,7 @@ A_BLIP, V_IMAGEDATA, MC_FALLBACK, WP_ANCHOR = (
 # Containers whose content is shown: tracked insertions, content controls, smart tags, simple fields.
 _SHOWN = {_q(f"w:{n}") for n in ["ins", "moveTo", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple"]}
 _FALSE = {"0", "false", "off", "none"}
+OTHER_OFFICE = {"xl/workbook.xml": "这是 Excel 表格", "ppt/presentation.xml": "这是 PPT 演示文稿"}
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS = "请用 Word 或 WPS 打开它，点“文件”→“另存为”，文件类型选“Word 文档（*.docx）”，再导入另存的文件"
 DAMAGED = (
@@ -172,18 +173,8 @@ def sniff(path: Path, data: bytes) -> None:
     if bad:
         raise DocxError(DAMAGED)
     if "word/document.xml" not in names:
-        kind = (
-            "Excel 表格"
-            if "xl/workbook.xml" in names
-            else "PPT 演示文稿"
-            if "ppt/presentation.xml" in names
-            else ""
-        )
-        raise DocxError(
-            f"这是 {kind}，不是 Word 文档。请导入 Word 稿（.docx）"
-            if kind
-            else "这是一个压缩包，不是 Word 文档。请导入 Word 稿（.docx）"
-        )
+        what = next((w for part, w in OTHER_OFFICE.items() if part in names), "这是一个压缩包")
+        raise DocxError(f"{what}，不是 Word 文档。请导入 Word 稿（.docx）")
 
 
 def read(path: Path) -> Body:
