@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..dates import When
-from .draft import Draft, Photo, make
+from .draft import Draft, make
 from .reading import DocxError, read
 
-__all__ = ["DocxError", "Draft", "Photo", "find_files", "read_draft"]
+__all__ = ["DocxError", "Draft", "find_files", "read_draft"]
 WORD_SUFFIXES = {".docx", ".doc", ".wps", ".docm", ".dotx"}
 LOCK_FILE = (
     "这是 Word 或 WPS 打开文件时自动生成的临时文件（文件名以 ~$ 开头），不是稿子。请导入不带 ~$ 的那个文件"
