@@ -261,7 +261,7 @@ class _Split:
                     numbers
                     and not any(n in self.captions for n in numbers)
                     and text
-                    and not any(_pictures(below))
+                    and not any(_pictures(below or []))
                 ):
                     self._caption(numbers, text)
                     used.add(id(below))

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -386,7 +387,7 @@ class _Reader:
                 props.update(list_kind="bullet" if fmt == "bullet" else "number", level=ilvl)
         return props
 
-    def _runs(self, parent, url: str = "") -> Iterator[tuple[object, str]]:
+    def _runs(self, parent: Any, url: str = "") -> Iterator[tuple[Any, str]]:
         for child in parent:
             if child.tag == W["r"]:
                 yield child, url
