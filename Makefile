@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test lint bench install install-test chromium clean
+.PHONY: serve build build-internal test lint bench install install-test chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ serve: install
 build: install
 	$(BIN)/mkdocs build --clean
 
+build-internal: install  # the reviewers' edition, into site-internal/ (never upload it)
+	$(BIN)/python -m mkdocs_branches publish --internal
+
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.
 chromium:
 	@test -x /usr/bin/chromium || { \
@@ -50,4 +53,4 @@ bench: install
 	$(BIN)/python scripts/bench_site.py --repeat 3  # alternating runs, fastest kept: steadier on a busy machine
 
 clean:
-	rm -rf site .cache
+	rm -rf site site-internal .cache

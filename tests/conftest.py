@@ -91,3 +91,17 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_internal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo college's internal edition (for reviewers), built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("demo-internal") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BRANCHES_EDITION": "internal"},
+    )
+    assert result.returncode == 0, result.stderr
+    return out

@@ -10,18 +10,21 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from conftest import SiteProject, tree_hashes
 
 
-def run(project: SiteProject, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+def run(
+    project: SiteProject, *args: str, env: dict[str, str] | None = None, **kwargs
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs_branches", *args],
         cwd=project.root,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         **kwargs,
     )
 
@@ -149,3 +152,38 @@ def test_a_killed_publish_leaves_the_previous_site(project: SiteProject) -> None
     assert run(project, "publish").returncode == 0  # the next publish cleans up and succeeds
     assert (project.root / "site/branches/jg1/news/2024-03-01-new/index.html").is_file()
     assert not list(project.root.glob(".site.building-*"))
+
+
+def test_publish_internal_builds_the_reviewers_edition_aside(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    project.item("jg1", "2024-03-13-x.md", "title: 新闻\ntype: 支委会\nreviewer: 王")
+    project.item("jg1", "2024-03-14-draft.md", "title: 一份草稿\ntype: 支委会\nstatus: draft")
+    assert run(project, "publish").returncode == 0
+    public = tree_hashes(project.root / "site")
+    result = run(project, "publish", "--internal", "--zip", "internal.zip")
+    assert result.returncode == 0, result.stderr
+    assert "内部审阅版已生成到" in result.stdout and "不要上传" in result.stdout
+    internal = project.root / "site-internal"
+    assert (internal / "review/pending/index.html").is_file()
+    assert "一份草稿" in (internal / "review/pending/index.html").read_text(encoding="utf-8")
+    assert tree_hashes(project.root / "site") == public  # the public site is untouched
+    with zipfile.ZipFile(project.root / "internal.zip") as archive:
+        assert "review/index.html" in archive.namelist()
+    assert not [p for p in project.root.iterdir() if ".building-" in p.name or p.name.endswith(".previous")]
+
+
+@pytest.mark.parametrize("variable", ["BRANCHES_EDITION=internal", "BRANCHES_PREVIEW=1"])
+def test_publish_refuses_a_public_edition_while_internal_is_set(project: SiteProject, variable: str) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    name, value = variable.split("=")
+    result = run(project, "publish", env={name: value})
+    assert (
+        result.returncode != 0 and "publish --internal" in result.stderr and "Traceback" not in result.stderr
+    )
+    assert not (project.root / "site").exists()
+    config = (
+        project.root / "mkdocs.yml"
+    )  # mkdocs.yml asking for the internal edition does not leak into publish
+    config.write_text(config.read_text(encoding="utf-8") + "      edition: internal\n", encoding="utf-8")
+    assert run(project, "publish").returncode == 0
+    assert not (project.root / "site/review").exists()

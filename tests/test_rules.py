@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -10,22 +11,26 @@ from mkdocs_branches.config import ActivityType, Rule
 from mkdocs_branches.dates import PartialDate, When
 from mkdocs_branches.feeds import atom_feed, stamp
 from mkdocs_branches.index import build_site
-from mkdocs_branches.model import DRAFT, Branch, Content, Honor, NewsItem
+from mkdocs_branches.model import DRAFT, Branch, Content, Honor, MeetingRecord, NewsItem
 from mkdocs_branches.pages import Build, Edition, Options
-from mkdocs_branches.pages.review import Dashboard, Queue, Report, report_uri
+from mkdocs_branches.pages.review import BranchReview, Dashboard, Queue, Report, report_uri
 from mkdocs_branches.periods import months_of_year, period_display, period_of, periods_between
 from mkdocs_branches.rules import (
     COMPLETENESS_PARTS,
     PeriodResult,
     activity_counts,
+    attendance,
     completeness,
     completeness_rate,
     compliance,
     evaluate,
     grids,
+    month_cells,
+    pair,
     pending,
     percent,
     summarize,
+    years_judged,
 )
 from mkdocs_branches.sheets import activity_csv, summary_csv, to_excel_bytes
 
@@ -72,6 +77,20 @@ def item(
 
 def table(results: list[PeriodResult], type: str) -> list[tuple[str, int, bool, bool]]:
     return [(r.period, r.count, r.met, r.in_progress) for r in results if r.type == type]
+
+
+def record(
+    day: str, type: str = "支委会", branch_id: str = "jg1", line: int = 2, **kwargs: object
+) -> MeetingRecord:
+    return MeetingRecord(
+        branch_id=branch_id,
+        source=f"branches/{branch_id}/records/2024.csv",
+        line=line,
+        when=When(D.fromisoformat(day)),
+        type=type,
+        topic=str(kwargs.pop("topic", f"{type}会议 {day}")),
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -259,6 +278,123 @@ def test_activity_counts_cover_every_type() -> None:
     assert counts.total == 4
 
 
+# --- meetings: news and the register, each meeting once ----------------------------------------
+
+
+def test_a_meeting_in_the_news_and_the_register_counts_once() -> None:
+    reported = item("2024-01-10", slug="reported")
+    also = item("2024-02-14", slug="also")  # reported too, the record names no item: same day and type
+    records = [
+        record("2024-01-10", news=reported.source, line=2),
+        record("2024-02-14", line=3),
+        record("2024-02-20", line=4),  # only in the register
+        record("2024-03-05", "党小组会", news=also.source, line=5),  # names an item of another type
+    ]
+    meetings = pair([reported, also], records)
+    assert [(m.day.isoformat(), m.item is not None, m.record is not None) for m in meetings] == [
+        ("2024-01-10", True, True),
+        ("2024-02-14", True, True),
+        ("2024-02-20", False, True),
+        ("2024-03-05", False, True),
+    ]
+    results = compliance([branch()], [reported, also], [MONTHLY], D(2024, 4, 15), records)
+    assert table(results, "支委会") == [
+        ("2024-01", 1, True, False),
+        ("2024-02", 2, True, False),
+        ("2024-03", 0, False, False),  # the 党小组会 record does not count for 支委会
+        ("2024-04", 0, False, True),
+    ]
+    february = next(r for r in results if r.period == "2024-02")
+    assert (february.news, february.records) == (1, 2)
+    assert [m.item.title if m.item else m.record.topic for m in february.meetings if m.item or m.record] == [
+        "支委会 2024-02-14",
+        "支委会会议 2024-02-20",
+    ]
+
+
+def test_the_register_keeps_a_branch_compliant_that_publishes_less() -> None:
+    news = [item("2024-01-10"), item("2024-03-12", slug="b")]
+    register = [record(f"2024-0{m}-08", line=m) for m in (1, 2, 3)]
+    only_news = compliance([branch()], news, [MONTHLY], D(2024, 4, 1))
+    with_register = compliance([branch()], news, [MONTHLY], D(2024, 4, 1), register)
+    assert [r.met for r in only_news if not r.in_progress] == [True, False, True]
+    assert [r.met for r in with_register if not r.in_progress] == [True, True, True]
+    (summary,) = summarize([branch()], with_register, news, D(2024, 4, 1), register)
+    assert (summary.judged, summary.met, summary.rate_text) == (3, 3, "100%")
+
+
+def test_records_start_the_judging_and_make_a_branch_active() -> None:
+    quiet = branch("quiet")
+    register = [record("2024-02-03", branch_id="quiet")]
+    results = compliance([quiet], [], [MONTHLY], D(2024, 3, 10), register)
+    assert table(results, "支委会") == [("2024-02", 1, True, False), ("2024-03", 0, False, True)]
+    (summary,) = summarize([quiet], results, [], D(2024, 3, 10), register)
+    assert not summary.no_activity
+    # a draft named by a record does not count, the record does; a record after the build date does not
+    draft = item("2024-02-03", status=DRAFT, branch_id="quiet", slug="d")
+    later = record("2024-03-20", branch_id="quiet", line=9)
+    counted = compliance([quiet], [draft], [MONTHLY], D(2024, 3, 10), [*register, later])
+    assert table(counted, "支委会") == table(results, "支委会")
+
+
+def test_month_cells() -> None:
+    b = branch()
+    news = [item("2024-02-05"), item("2024-03-31", "支部党员大会")]
+    register = [record("2024-03-06", "党小组会"), record("2024-05-02", "党小组会", line=3)]
+    build = D(2024, 6, 15)
+    review = evaluate([b], news, [MONTHLY, QUARTERLY], build, register)
+    cells = month_cells(review.results, review.meetings, "jg1", 2024, build)
+    assert [(c.month, c.state, c.meetings) for c in cells] == [
+        ("2024-01", "idle", 0),  # before the first meeting
+        ("2024-02", "met", 1),
+        ("2024-03", "unmet", 2),  # 支委会 missed, though the quarter's 党员大会 was held
+        ("2024-04", "none", 0),
+        ("2024-05", "unmet", 1),
+        ("2024-06", "open", 0),
+        *((f"2024-{m:02d}", "future", 0) for m in range(7, 13)),
+    ]
+    march = cells[2]
+    assert {(r.type, r.period, r.met) for r in march.due} == {
+        ("支委会", "2024-03", False),
+        ("支部党员大会", "2024-Q1", True),
+    }
+    assert (march.label, march.mark) == ("有未达标", "✗")
+    quarterly_only = evaluate([b], news, [QUARTERLY], build, register)
+    assert [
+        c.state for c in month_cells(quarterly_only.results, quarterly_only.meetings, "jg1", 2024, build)
+    ][1:5] == [
+        "quiet",
+        "met",
+        "quiet",
+        "quiet",
+    ]
+    assert years_judged(review) == [2024]
+
+
+def test_attendance_from_the_register() -> None:
+    register = [
+        record("2024-01-08", expected=20, present=18),
+        record("2024-02-08", expected=20, present=20, line=3),
+        record("2024-02-09", expected=None, present=12, line=4),  # no 应到: not in the rate
+        record("2024-03-01", "党小组会", expected=8, present=7, line=5),
+        record("2023-12-01", expected=20, present=1, line=6),  # another year
+        record("2024-01-08", branch_id="other", expected=5, present=5, line=7),
+    ]
+    rows = attendance(register, "jg1", 2024)
+    assert [(a.type, a.meetings, a.present, a.expected, percent(a.rate)) for a in rows] == [
+        ("支委会", 2, 38, 40, "95%"),
+        ("党小组会", 1, 7, 8, "87.5%"),
+    ]
+
+
+def test_activity_counts_say_where_they_come_from() -> None:
+    news = [item("2024-01-10"), item("2024-01-20", slug="b")]
+    register = [record("2024-01-10"), record("2024-01-25", line=3)]
+    counts = activity_counts(news, "jg1", [MONTHLY], ["2024-01"], register)
+    assert counts.rows == (("支委会", (3,), 3),)
+    assert (counts.total, counts.news, counts.records) == (3, 2, 2)
+
+
 # --- CSV -----------------------------------------------------------------------------------------
 
 
@@ -268,23 +404,24 @@ def test_activity_csv_exact() -> None:
         item("2024-03-31", "支部党员大会", branch_id="b2"),
         item("2024-03-05", branch_id="a1"),
     ]
-    results = compliance([branch("b2"), branch("a1")], items, [MONTHLY, QUARTERLY], D(2024, 4, 2))
+    register = [record("2024-03-31", "支部党员大会", branch_id="b2"), record("2024-03-20", branch_id="a1")]
+    results = compliance([branch("b2"), branch("a1")], items, [MONTHLY, QUARTERLY], D(2024, 4, 2), register)
     assert activity_csv(results, ["支委会", "支部党员大会"]) == (
-        "branch,period,type,count,required,met,in_progress\n"
-        "a1,2024-03,支委会,1,1,true,false\n"
-        "a1,2024-04,支委会,0,1,false,true\n"
-        "a1,2024-Q1,支部党员大会,0,1,false,false\n"
-        "a1,2024-Q2,支部党员大会,0,1,false,true\n"
-        "b2,2024-02,支委会,1,1,true,false\n"
-        "b2,2024-03,支委会,0,1,false,false\n"
-        "b2,2024-04,支委会,0,1,false,true\n"
-        "b2,2024-Q1,支部党员大会,1,1,true,false\n"
-        "b2,2024-Q2,支部党员大会,0,1,false,true\n"
+        "branch,period,type,count,required,met,in_progress,news,records\n"
+        "a1,2024-03,支委会,2,1,true,false,1,1\n"
+        "a1,2024-04,支委会,0,1,false,true,0,0\n"
+        "a1,2024-Q1,支部党员大会,0,1,false,false,0,0\n"
+        "a1,2024-Q2,支部党员大会,0,1,false,true,0,0\n"
+        "b2,2024-02,支委会,1,1,true,false,1,0\n"
+        "b2,2024-03,支委会,0,1,false,false,0,0\n"
+        "b2,2024-04,支委会,0,1,false,true,0,0\n"
+        "b2,2024-Q1,支部党员大会,1,1,true,false,1,1\n"
+        "b2,2024-Q2,支部党员大会,0,1,false,true,0,0\n"
     )
     excel = to_excel_bytes(activity_csv(results))
-    assert excel.startswith(b"\xef\xbb\xbfbranch,period,type,count,required,met,in_progress\r\n")
+    assert excel.startswith(b"\xef\xbb\xbfbranch,period,type,count,required,met,in_progress,news,records\r\n")
     assert excel.endswith(
-        b"b2,2024-Q2,\xe6\x94\xaf\xe9\x83\xa8\xe5\x85\x9a\xe5\x91\x98\xe5\xa4\xa7\xe4\xbc\x9a,0,1,false,true\r\n"
+        b"b2,2024-Q2,\xe6\x94\xaf\xe9\x83\xa8\xe5\x85\x9a\xe5\x91\x98\xe5\xa4\xa7\xe4\xbc\x9a,0,1,false,true,0,0\r\n"
     )
     assert b"\n" not in excel.replace(b"\r\n", b"")
     assert excel.decode("utf-8-sig").replace("\r\n", "\n") == activity_csv(results)
@@ -455,18 +592,33 @@ def test_review_pages() -> None:
     review = evaluate(site.branches, published, TYPES, build)
     built = _build(site, review, True, items)
 
-    dashboard = Dashboard().render(built, "", "review/")
+    (year_page,) = Dashboard.every(built)
+    assert (year_page.uri, year_page.in_nav) == ("review/index.md", True)
+    dashboard = year_page.render(built, "", "review/")
     assert "<script>" not in dashboard
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dashboard
-    assert '<td class="bb-met" data-period="2024-01"' in dashboard
-    assert '<td class="bb-unmet" data-period="2024-02"' in dashboard
-    assert '<td class="bb-open" data-period="2024-03"' in dashboard
-    assert '<td class="bb-open" data-period="2024-Q1"' in dashboard
-    assert "暂无活动" in dashboard
+    row = dashboard[dashboard.index('<tr data-branch="jg1">') :].split("</tr>")[0]
+    assert 'data-month="2024-01" data-state="met"' in row
+    assert 'data-month="2024-02" data-state="none"' in row  # no 支委会 and nothing else that month
+    assert 'data-month="2024-03" data-state="open"' in row
+    assert 'data-month="2024-04" data-state="future"' in row
+    assert "2024年2月：无活动，0 次活动；支委会未达标" in row  # what a screen reader hears
+    assert 'href="branches/jg1/"' in row  # the branch's detail
+    assert 'href="reports/jg1/"' in row  # its brand report, behind its completeness
+    quiet_row = dashboard[dashboard.index('<tr data-branch="quiet">') :].split("</tr>")[0]
+    assert "暂无活动" in quiet_row and 'data-state="idle"' in quiet_row
     assert 'href="activity.csv"' in dashboard
     assert 'href="summary.csv"' in dashboard
-    assert 'href="reports/jg1/"' in dashboard
-    assert 'href="../branches/jg1/"' in dashboard
+
+    detail = BranchReview.of(evil, site).render(built, "", "review/branches/jg1/")
+    assert "<script>" not in detail
+    assert '<td class="bb-met" data-period="2024-01"' in detail
+    assert '<td class="bb-unmet" data-period="2024-02"' in detail
+    assert '<td class="bb-open" data-period="2024-03"' in detail
+    assert '<td class="bb-open" data-period="2024-Q1"' in detail
+    counted = r'<li>1月10日 <a href="\.\./\.\./\.\./branches/jg1/news/[^"]+/">支委会 2024-01-10</a> <span class="bb-src">新闻</span>'
+    assert re.search(counted, detail)
+    assert 'href="../../"' in detail  # back to the dashboard
 
     report = Report.of(evil, site).render(built, "", "review/reports/jg1/")
     assert "<script>" not in report
@@ -496,9 +648,17 @@ def test_dashboard_folds_earlier_years() -> None:
     items = [item("2023-12-05"), item("2024-01-10")]
     site, published = _site(items, b)
     built = _build(site, evaluate(site.branches, published, [MONTHLY], D(2024, 2, 3)), False)
-    dashboard = Dashboard().render(built, "", "review/index.html")
-    this_year, _, earlier = dashboard.partition('<details class="bb-past">')
-    assert 'data-period="2024-01"' in this_year
-    assert 'data-period="2023-12"' in earlier
-    assert 'data-period="2023-12"' not in this_year
-    assert 'href="reports/jg1.html"' in dashboard
+    this_year, last_year = Dashboard.every(built)  # the build date's year first
+    assert (this_year.uri, this_year.year, this_year.in_nav) == ("review/index.md", 2024, True)
+    assert (last_year.uri, last_year.year, last_year.in_nav) == ("review/2023.md", 2023, False)
+    page = this_year.render(built, "", "review/index.html")
+    assert 'data-month="2024-01" data-state="met"' in page and "2023-12" not in page
+    assert '<span aria-current="page">2024年</span><a href="2023.html">2023年</a>' in page
+    assert 'href="reports/jg1.html"' in page
+    earlier = last_year.render(built, "", "review/2023.html")
+    assert 'data-month="2023-12" data-state="met"' in earlier
+    assert 'data-month="2023-11" data-state="idle"' in earlier
+    assert '<a href="index.html">2024年</a><span aria-current="page">2023年</span>' in earlier
+    detail = BranchReview.of(b, site).render(built, "", "review/branches/jg1.html")
+    current, _, folded = detail.partition('<details class="bb-past" id="y2023">')
+    assert 'data-period="2024-01"' in current and 'data-period="2023-12"' in folded

@@ -274,7 +274,8 @@ def test_photos_are_published_and_body_images_resolve(project: SiteProject) -> N
         p.name in ("01.jpg", "现场.jpg") for p in (project.root / "site").rglob("*")
     )  # no originals
     gallery = page[page.index('<div class="bb-photos">') :]
-    assert 'data-lightbox="2024-03-13-清明"' in gallery and "现场照片" not in gallery
+    assert 'data-lightbox="photos"' in gallery and "现场照片" not in gallery
+    assert "2024-03-13-清明" not in page  # no source file name in a public page
     assert page.count("现场照片") == 1  # shown in the body, not repeated below
 
 

@@ -41,7 +41,7 @@ def assemble(
     site.images = _photos(site, root, options.content_dir, images, problems, manifests, progress)
     # Reviewers judge what the public edition really publishes, also in the internal one.
     judged = select_published(content, options.review_required)[0] if internal else published
-    review = evaluate(site.branches, judged, types, today)
+    review = evaluate(site.branches, judged, types, today, content.records)
     return Build(options, content, site, review), problems
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import publish as pub
 from .config import ActivityType, BranchesConfig, activity_types
 from .dates import When
 from .errors import Problem, Problems, Severity, summary
@@ -407,19 +408,57 @@ def _show_build_messages() -> None:
 @click.option(
     "--zip", "zip_path", type=click.Path(path_type=Path), default=None, help="另存一个 zip，便于上传站群系统"
 )
-def publish(config_file: Path, site_dir: Path | None, zip_path: Path | None) -> None:
-    """生成正式网站：先在临时文件夹里生成，成功后才替换旧网站；失败时旧网站保持不变。"""
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="生成内部审阅版（含草稿、组织生活记录和审阅页面，默认放在 site-internal），只给审阅人员，不要上传",
+)
+def publish(config_file: Path, site_dir: Path | None, zip_path: Path | None, internal: bool) -> None:
+    """生成网站：先在临时文件夹里生成，成功后才替换旧网站；失败时旧网站保持不变。
+
+    默认生成对外发布版（site）；加 --internal 生成内部审阅版（site-internal）。
+    """
+    edition = os.environ.get("BRANCHES_EDITION", "").strip().lower()
+    preview = os.environ.get("BRANCHES_PREVIEW", "").strip().lower() in ("1", "true", "yes", "on")
+    if not internal and (edition == "internal" or preview):
+        raise CommandError(
+            "设置了 BRANCHES_EDITION=internal（或 BRANCHES_PREVIEW=1），不能生成对外发布版："
+            "内部审阅版包含草稿、待审核的新闻和组织生活记录。"
+            "要生成内部审阅版，请运行 python -m mkdocs_branches publish --internal"
+        )
+    if not config_file.is_file():
+        raise CommandError(f"找不到 {config_file}：请在网站文件夹（有 mkdocs.yml 的那一层）里运行这个命令")
+    if internal and site_dir is None:
+        site_dir = config_file.resolve().parent / "site-internal"
+    saved = os.environ.get("BRANCHES_EDITION")
+    os.environ["BRANCHES_EDITION"] = "internal" if internal else "public"  # over mkdocs.yml's `edition`
+    try:
+        target = _publish(config_file, site_dir)
+    finally:
+        if saved is None:
+            del os.environ["BRANCHES_EDITION"]
+        else:
+            os.environ["BRANCHES_EDITION"] = saved
+    if internal:
+        click.echo(
+            f"内部审阅版已生成到 {target}（含组织生活记录和审阅页面，只给审阅人员，不要上传到学院网站）"
+        )
+    else:
+        click.echo(f"网站已生成到 {target}")
+    if zip_path:
+        count = pub.write_zip(target, zip_path)
+        click.echo(
+            f"已打包 {count} 个文件到 {zip_path}" + ("。" if internal else "，可以上传到学院网站的站群系统。")
+        )
+
+
+def _publish(config_file: Path, site_dir: Path | None) -> Path:
+    """Build into a folder beside the site, swap it in on success; returns the site's folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from . import publish as pub
-
-    if os.environ.get("BRANCHES_PREVIEW", "").strip().lower() in ("1", "true", "yes", "on"):
-        raise CommandError("BRANCHES_PREVIEW 打开时不能发布：预览版本包含草稿和待审核内容")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if not config_file.is_file():
-        raise CommandError(f"找不到 {config_file}：请在网站文件夹（有 mkdocs.yml 的那一层）里运行这个命令")
     _show_build_messages()
     try:
         config = load_config(str(config_file), site_dir=str(site_dir) if site_dir else None)
@@ -442,7 +481,4 @@ def publish(config_file: Path, site_dir: Path | None, zip_path: Path | None) -> 
     finally:
         config.plugins.on_shutdown()
     pub.swap_in(staging, target)
-    click.echo(f"网站已生成到 {target}")
-    if zip_path:
-        count = pub.write_zip(target, zip_path)
-        click.echo(f"已打包 {count} 个文件到 {zip_path}，可以上传到学院网站的站群系统。")
+    return target

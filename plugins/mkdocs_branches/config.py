@@ -34,9 +34,14 @@ class BranchesConfig(Config):
     review_required = c.Type(bool, default=True)
     # Raw HTML in editors' Markdown is sanitised (scripts, iframes, event handlers removed) unless allowed.
     allow_raw_html = c.Type(bool, default=False)
-    # Preview shows drafts and unreviewed items, marked as such. Unset: on for `mkdocs serve` only.
-    # The environment variable BRANCHES_PREVIEW=1 / 0 overrides both.
-    preview = c.Optional(c.Type(bool))
+    # Which edition to build: `public` (what is published) or `internal` (for editors and reviewers:
+    # drafts and unreviewed items marked, meeting records, the review pages). Unset: internal for
+    # `mkdocs serve`, public otherwise. BRANCHES_EDITION=public / internal overrides it.
+    edition = c.Optional(c.Choice(("public", "internal")))
+    preview = c.Optional(c.Type(bool))  # the older name: true = internal, false = public
+    # The compliance dashboard (heat map and counts, no records, reports or spreadsheets) in the public
+    # edition too, for a college that wants it.
+    public_dashboard = c.Type(bool, default=False)
 
     # Photos: published at these widths as WebP + JPEG (PNG when transparent), metadata removed.
     image_widths = c.ListOfItems(c.Type(int), default=[480, 960, 1600])
@@ -47,15 +52,6 @@ class BranchesConfig(Config):
     list_page_size = c.Type(int, default=20)
     branch_latest = c.Type(int, default=10)
     home_latest = c.Type(int, default=8)
-
-
-def preview_mode(setting: bool | None, command: str | None, environ: dict[str, str]) -> bool:
-    flag = environ.get("BRANCHES_PREVIEW", "").strip().lower()
-    if flag in ("1", "true", "yes", "on"):
-        return True
-    if flag in ("0", "false", "no", "off"):
-        return False
-    return setting if setting is not None else command == "serve"
 
 
 PERIODS = {"month": "月", "quarter": "季度", "year": "年"}

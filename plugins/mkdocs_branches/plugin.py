@@ -15,20 +15,24 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .assemble import assemble
 from .chrome import Chrome
-from .config import BranchesConfig, activity_types, preview_mode
+from .config import BranchesConfig, activity_types
 from .dirty import MemoryBytecodeCache, Outputs, merge_search_index
 from .errors import Problems, Severity, summary
 from .images import ImageSettings
 from .incremental import Stamps, stamp
 from .loader import ReadCache
+from .navigation import lift_lone_pages, without
 from .pages import Build, Edition, GeneratedPage, Options, data_files, site_pages
+from .pages.base import edition_of
 from .pages.data import SCRIPTS, STYLESHEETS
+from .pages.review import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
+from .urls import uri_to_url
 
 log = get_plugin_logger(__name__)
 PACKAGE = Path(__file__).parent
@@ -65,10 +69,19 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         if self.dirty and config.config_file_path and os.path.isfile(config.config_file_path):
             self.config_text = Path(config.config_file_path).read_bytes()  # a change rebuilds every page
-        self.preview = preview_mode(self.config.preview, self.command, dict(os.environ))
-        if self.preview:
-            log.info("预览模式：草稿和待审核的新闻也会显示，并标注“草稿”“待审核”。请勿发布预览版本。")
-        config.extra["branches_preview"] = self.preview
+        try:
+            self.edition = edition_of(
+                self.config.edition, self.config.preview, self.command, dict(os.environ)
+            )
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        if self.edition is Edition.INTERNAL:
+            log.info("内部审阅版：包含草稿、待审核的新闻、组织生活记录和审阅页面，请勿对外发布。")
+        config.extra["branches_edition"] = self.edition.value
+        config.extra["branches_links"] = {
+            "dashboard": uri_to_url(DASHBOARD_URI, config.use_directory_urls),
+            "queue": uri_to_url(QUEUE_URI, config.use_directory_urls),
+        }
         theme = config.theme
         # Our overrides go after the site's own custom_dir, before the theme's templates.
         theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
@@ -89,7 +102,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             site_name=config.site_name,
             site_url=config.site_url,
             use_directory_urls=config.use_directory_urls,
-            edition=Edition.INTERNAL if self.preview else Edition.PUBLIC,
+            edition=self.edition,
             content_dir=self.config.content_dir,
             review_required=self.config.review_required,
             allow_raw_html=self.config.allow_raw_html,
@@ -97,6 +110,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             home_latest=self.config.home_latest,
             branch_types=tuple(self.config.branch_types),
             types=tuple(types),
+            public_dashboard=self.config.public_dashboard,
         )
         logging.getLogger("jieba").setLevel(logging.WARNING)
         return config
@@ -153,7 +167,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             self.stamps.update(build.site.items, build.site.branches, build.site.images)
             build.stamps = self.stamps
         self.build = build
-        generation = stamp(config.site_dir, config.use_directory_urls, self.preview, self.config_text)
+        generation = stamp(config.site_dir, config.use_directory_urls, self.edition, self.config_text)
         self.outputs.start(self.dirty, self.keep, generation)
         self.pages: dict[str, GeneratedPage] = {}  # generated pages MkDocs will render, by URI
         self.extending: dict[str, GeneratedPage] = {}  # hand-written pages they add to
@@ -176,7 +190,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def _add_pages(self, files: Files, config: MkDocsConfig, build: Build, problems: Problems) -> None:
         hand_written = set(files.src_uris)  # a set: MkDocs rebuilds its lookup after every append
-        for page in site_pages(build):
+        pages, elsewhere = site_pages(build)
+        if config.nav and elsewhere:
+            config.nav = without(config.nav, elsewhere)
+        for page in pages:
             fingerprint = partial(page.fingerprint, build)
             file = files.get_file_from_path(page.uri) if page.uri in hand_written else None
             if file is not None and page.extends_hand_written:
@@ -204,18 +221,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.chrome = Chrome([page.url for page in nav.pages])
-        # Without a `nav:` setting, MkDocs files our top pages under folder-named sections ("News"):
-        # lift each lone page out of its section.
-        top = {uri for uri, page in self.pages.items() if page.in_nav}
-        nav.items = [
-            item.children[0]
-            if isinstance(item, Section)
-            and len(item.children) == 1
-            and isinstance(item.children[0], Page)
-            and item.children[0].file.src_uri in top
-            else item
-            for item in nav.items
-        ]
+        lift_lone_pages(nav, {uri for uri, page in self.pages.items() if page.in_nav})
         return nav
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -232,6 +238,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             page.meta["description"] = html.escape(meta["description"])
         if not ours.indexed:
             page.meta["search"] = {"exclude": True}  # lists repeat what item pages already hold
+        if ours.hide:
+            page.meta["hide"] = list(ours.hide)
         return ours.markdown(self.build)
 
     def on_page_content(self, html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:

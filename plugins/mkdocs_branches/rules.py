@@ -2,10 +2,13 @@
 
 Pure functions over records; `pages.review` renders them, `sheets` exports them, `periods` names the periods.
 
+What counts is meetings: a published news item, a record in the branch's register, or both for the same
+meeting (linked by the record's `news`, or on the same day with the same type), counted once (`pair`).
+
 Judging: a branch is judged for every rule-bearing activity type in every period from the period holding
-its earliest published item up to the period holding the build date. Periods before the first item are
-not judged, whatever `founded` says; the period holding the build date is still running: it is marked
-`in_progress` and never counted as unmet. Only items dated on or before the build date count.
+its earliest meeting up to the period holding the build date. Periods before the first meeting are not
+judged, whatever `founded` says; the period holding the build date is still running: it is marked
+`in_progress` and never counted as unmet. Only meetings dated on or before the build date count.
 """
 
 from __future__ import annotations
@@ -17,11 +20,80 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .config import PERIODS, ActivityType
-from .model import Branch, NewsItem
-from .periods import PERIOD_ORDER, period_kind, period_of, periods_between
+from .model import Branch, MeetingRecord, NewsItem
+from .periods import PERIOD_ORDER, months_of_year, period_kind, period_of, periods_between
 
 MET, UNMET, OPEN = "达标", "未达标", "进行中"
 NO_ACTIVITY = "暂无活动"
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting of a branch: reported as news, recorded in the register, or both (counted once)."""
+
+    item: NewsItem | None = None
+    record: MeetingRecord | None = None
+
+    def __post_init__(self) -> None:
+        if self.item is None and self.record is None:
+            raise ValueError("a meeting is known from a news item, a record, or both")
+
+    @property
+    def _source(self) -> NewsItem | MeetingRecord:
+        source = self.record or self.item
+        assert source is not None
+        return source
+
+    @property
+    def branch_id(self) -> str:
+        return self._source.branch_id
+
+    @property
+    def type(self) -> str:
+        return self._source.type  # the register's word when both have one (they agree, see `pair`)
+
+    @property
+    def day(self) -> dt.date:
+        return self._source.when.date
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        return self.item.sort_key if self.item else self._source.sort_key
+
+
+def pair(items: Iterable[NewsItem], records: Iterable[MeetingRecord]) -> list[Meeting]:
+    """Every meeting once, oldest first. A record joins the news item it names (`news`), else an item of
+    the same branch, day and type; an item joins one record at most, and only of its own type."""
+    items = list(items)
+    by_source = {i.source: i for i in items}
+    by_day: dict[tuple[str, dt.date, str], list[NewsItem]] = {}
+    for item in items:
+        by_day.setdefault((item.branch_id, item.when.date, item.type), []).append(item)
+    joined: dict[str, MeetingRecord] = {}
+    alone: list[MeetingRecord] = []
+    for record in records:
+        named = by_source.get(record.news or "")
+        if named is None or named.type != record.type or named.source in joined:
+            same_day = by_day.get((record.branch_id, record.when.date, record.type), [])
+            named = next((i for i in same_day if i.source not in joined), None)
+        if named is None:
+            alone.append(record)
+        else:
+            joined[named.source] = record
+    meetings = [Meeting(item, joined.get(item.source)) for item in items]
+    meetings += [Meeting(None, record) for record in alone]
+    return sorted(meetings, key=lambda m: m.sort_key)
+
+
+def _counted(items: Iterable[NewsItem], records: Iterable[MeetingRecord], build: dt.date) -> list[Meeting]:
+    """The meetings that count: published items and records dated on or before the build date."""
+    return pair(
+        (i for i in items if not i.is_draft and i.when.date <= build),
+        (r for r in records if r.when.date <= build),
+    )
 
 
 # --- compliance ----------------------------------------------------------------------------------
@@ -34,10 +106,11 @@ class PeriodResult:
     branch_id: str
     type: str
     period: str  # label: 2024-03 | 2024-Q1 | 2024
-    count: int
+    count: int  # meetings, each once
     required: int
     met: bool  # count >= required, also while in progress
     in_progress: bool = False  # the period holding the build date: shown 进行中, never counted as unmet
+    meetings: tuple[Meeting, ...] = field(default=(), compare=False, repr=False)  # what counted, oldest first
 
     @property
     def kind(self) -> str:
@@ -52,6 +125,16 @@ class PeriodResult:
     def label(self) -> str:
         return OPEN if self.in_progress else MET if self.met else UNMET
 
+    @property
+    def news(self) -> int:
+        """How many of the meetings were reported as news."""
+        return sum(m.item is not None for m in self.meetings)
+
+    @property
+    def records(self) -> int:
+        """How many of the meetings are in the branch's register."""
+        return sum(m.record is not None for m in self.meetings)
+
 
 @dataclass(frozen=True)
 class BranchSummary:
@@ -64,7 +147,7 @@ class BranchSummary:
     rate: float | None  # met / judged; None when nothing was judged
     unmet_periods: tuple[tuple[str, str], ...] = ()  # (type, period), in result order
     in_progress: int = 0
-    no_activity: bool = False  # no published item up to the build date (暂无活动)
+    no_activity: bool = False  # no published item or record up to the build date (暂无活动)
 
     @property
     def rate_text(self) -> str:
@@ -87,46 +170,47 @@ def percent(value: float | None) -> str:
     return f"{text}%"
 
 
-def _counted(items: Iterable[NewsItem], build: dt.date) -> list[NewsItem]:
-    return [i for i in items if not i.is_draft and i.when.date <= build]
-
-
 def compliance(
     branches: Sequence[Branch],
     items: Iterable[NewsItem],
     types: Sequence[ActivityType],
     build: dt.date,
+    records: Iterable[MeetingRecord] = (),
 ) -> list[PeriodResult]:
     """Results ordered by branch (as given), type (as configured), period.
 
-    `items` must be the published items; drafts are skipped anyway.
+    `items` must be the published items (drafts are skipped anyway); `records` the branches' registers.
     """
     ruled = [t for t in types if t.rule is not None]
-    by_branch: dict[str, list[NewsItem]] = {}
-    for item in _counted(items, build):
-        by_branch.setdefault(item.branch_id, []).append(item)
+    by_branch: dict[str, list[Meeting]] = {}
+    for meeting in _counted(items, records, build):
+        by_branch.setdefault(meeting.branch_id, []).append(meeting)
     results = []
     for branch in branches:
         own = by_branch.get(branch.id)
         if not own:
             continue
-        first = min(i.when.date for i in own)
+        first = own[0].day
         for activity in ruled:
             rule = activity.rule
             assert rule is not None
-            counts = Counter(period_of(i.when.date, rule.period) for i in own if i.type == activity.name)
+            held: dict[str, list[Meeting]] = {}
+            for m in own:
+                if m.type == activity.name:
+                    held.setdefault(period_of(m.day, rule.period), []).append(m)
             current = period_of(build, rule.period)
             for label in periods_between(first, build, rule.period):
-                count = counts[label]
+                these = tuple(held.get(label, ()))
                 results.append(
                     PeriodResult(
                         branch.id,
                         activity.name,
                         label,
-                        count,
+                        len(these),
                         rule.times,
-                        count >= rule.times,
+                        len(these) >= rule.times,
                         label == current,
+                        these,
                     )
                 )
     return results
@@ -137,9 +221,10 @@ def summarize(
     results: Iterable[PeriodResult],
     items: Iterable[NewsItem],
     build: dt.date,
+    records: Iterable[MeetingRecord] = (),
 ) -> list[BranchSummary]:
     """One summary per branch, in the order given."""
-    active = {i.branch_id for i in _counted(items, build)}
+    active = {m.branch_id for m in _counted(items, records, build)}
     by_branch: dict[str, list[PeriodResult]] = {}
     for result in results:
         by_branch.setdefault(result.branch_id, []).append(result)
@@ -194,10 +279,12 @@ def grids(results: Iterable[PeriodResult], branch_id: str, year: int | None = No
 
 @dataclass(frozen=True)
 class CountTable:
-    """How many published items of each type a branch has per month."""
+    """How many meetings of each type a branch held per month (news and records, each meeting once)."""
 
     months: tuple[str, ...]  # 2024-01 …
     rows: tuple[tuple[str, tuple[int, ...], int], ...]  # (type, count per month, total)
+    news: int = 0  # of all the meetings counted, how many were reported as news
+    records: int = 0  # … and how many are in the register
 
     @property
     def totals(self) -> tuple[int, ...]:
@@ -209,22 +296,132 @@ class CountTable:
 
 
 def activity_counts(
-    items: Iterable[NewsItem], branch_id: str, types: Sequence[ActivityType], months: Sequence[str]
+    items: Iterable[NewsItem],
+    branch_id: str,
+    types: Sequence[ActivityType],
+    months: Sequence[str],
+    records: Iterable[MeetingRecord] = (),
 ) -> CountTable:
-    """Counts by type × month for every configured type (types met only in items come last)."""
+    """Counts by type × month for every configured type (types met only in the content come last)."""
     wanted = set(months)
     counts: Counter[tuple[str, str]] = Counter()
-    for item in items:
-        if item.branch_id == branch_id and not item.is_draft:
-            month = period_of(item.when.date, "month")
-            if month in wanted:
-                counts[(item.type, month)] += 1
+    news = recorded = 0
+    own_items = (i for i in items if i.branch_id == branch_id and not i.is_draft)
+    for meeting in pair(own_items, (r for r in records if r.branch_id == branch_id)):
+        month = period_of(meeting.day, "month")
+        if month in wanted:
+            counts[(meeting.type, month)] += 1
+            news += meeting.item is not None
+            recorded += meeting.record is not None
     names = list(dict.fromkeys([t.name for t in types] + sorted({t for t, _ in counts})))
     rows = []
     for name in names:
         row = tuple(counts[(name, m)] for m in months)
         rows.append((name, row, sum(row)))
-    return CountTable(tuple(months), tuple(rows))
+    return CountTable(tuple(months), tuple(rows), news, recorded)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """实到 / 应到 over the recorded meetings of one type that give both numbers."""
+
+    type: str
+    meetings: int
+    present: int
+    expected: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+
+def attendance(records: Iterable[MeetingRecord], branch_id: str, year: int) -> list[Attendance]:
+    """Per type (in order of first appearance), the year's attendance from the branch's register."""
+    totals: dict[str, list[int]] = {}
+    for r in records:
+        if r.branch_id == branch_id and r.when.date.year == year and r.expected and r.present is not None:
+            total = totals.setdefault(r.type, [0, 0, 0])
+            total[0] += 1
+            total[1] += r.present
+            total[2] += r.expected
+    return [Attendance(name, n, present, expected) for name, (n, present, expected) in totals.items()]
+
+
+# --- the heat map: a branch's year, month by month -----------------------------------------------
+
+# state: (label, mark) — the mark and the number in each cell say what the colour says.
+MONTH_STATES = {
+    "met": ("全部达标", "✓"),
+    "unmet": ("有未达标", "✗"),
+    "none": ("无活动", "○"),
+    "open": ("进行中", "…"),
+    "quiet": ("无到期要求", "·"),
+    "idle": ("未开始评定", "–"),
+    "future": ("", ""),
+}
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    """One branch, one month: what was due at its end (monthly rules; quarterly ones in a quarter's last
+    month, yearly ones in December) and how many meetings it held."""
+
+    month: str  # 2024-03
+    state: str  # a key of MONTH_STATES
+    meetings: int
+    due: tuple[PeriodResult, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return MONTH_STATES[self.state][0]
+
+    @property
+    def mark(self) -> str:
+        return MONTH_STATES[self.state][1]
+
+
+def _last_month(label: str) -> str:
+    """The month a period ends with: `2024-Q1` → `2024-03`, `2024` → `2024-12`."""
+    kind = period_kind(label)
+    if kind == "month":
+        return label
+    if kind == "quarter":
+        return f"{label[:4]}-{int(label[-1]) * 3:02d}"
+    return f"{label}-12"
+
+
+def month_cells(
+    results: Iterable[PeriodResult], meetings: Iterable[Meeting], branch_id: str, year: int, build: dt.date
+) -> tuple[MonthCell, ...]:
+    """The twelve months of `year` for one branch; `meetings` are the ones that count (see `Review`)."""
+    due: dict[str, list[PeriodResult]] = {}
+    for r in results:
+        if r.branch_id == branch_id:
+            due.setdefault(_last_month(r.period), []).append(r)
+    held = Counter(period_of(m.day, "month") for m in meetings if m.branch_id == branch_id)
+    first = min((m.day for m in meetings if m.branch_id == branch_id), default=None)
+    current = period_of(build, "month")
+    cells = []
+    for month in months_of_year(year):
+        these = tuple(due.get(month, ()))
+        if month > current:
+            state = "future"
+        elif first is None or month < period_of(first, "month"):
+            state = "idle"
+        elif month == current:
+            state = "open"
+        elif any(not r.met for r in these):
+            state = "unmet" if held[month] else "none"
+        else:
+            state = "met" if these else "quiet"
+        cells.append(MonthCell(month, state, held[month], these))
+    return tuple(cells)
+
+
+def years_judged(review: Review) -> list[int]:
+    """Every year with a judged period, the build date's year first (also when nothing is judged yet)."""
+    years = {int(r.period[:4]) for r in review.results} | {review.build_date.year}
+    return sorted(years, reverse=True)
 
 
 # --- brand completeness --------------------------------------------------------------------------
@@ -303,6 +500,7 @@ class Review:
     results: list[PeriodResult]
     summaries: dict[str, BranchSummary]
     completeness: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    meetings: list[Meeting] = field(default_factory=list)  # every meeting that counts, oldest first
 
     @property
     def ruled_types(self) -> list[ActivityType]:
@@ -310,17 +508,23 @@ class Review:
 
 
 def evaluate(
-    branches: Sequence[Branch], items: Sequence[NewsItem], types: Sequence[ActivityType], build: dt.date
+    branches: Sequence[Branch],
+    items: Sequence[NewsItem],
+    types: Sequence[ActivityType],
+    build: dt.date,
+    records: Sequence[MeetingRecord] = (),
 ) -> Review:
-    """Compliance, summaries and completeness for every branch, from the published items."""
-    results = compliance(branches, items, types, build)
-    summaries = summarize(branches, results, items, build)
+    """Compliance, summaries and completeness for every branch, from the published items and the
+    branches' registers."""
+    results = compliance(branches, items, types, build, records)
+    summaries = summarize(branches, results, items, build, records)
     return Review(
         build,
         list(types),
         results,
         {s.branch_id: s for s in summaries},
         {b.id: completeness(b) for b in branches},
+        _counted(items, records, build),
     )
 
 

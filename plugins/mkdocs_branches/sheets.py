@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from .model import Branch
 from .rules import BranchSummary, PeriodResult, completeness, completeness_rate, percent
 
-ACTIVITY_HEADER = ("branch", "period", "type", "count", "required", "met", "in_progress")
+# `count` is meetings, each once; `news` of them were reported as news, `records` are in the register.
+ACTIVITY_HEADER = ("branch", "period", "type", "count", "required", "met", "in_progress", "news", "records")
 SUMMARY_HEADER = (
     "branch",
     "name",
@@ -60,6 +61,8 @@ def activity_csv(results: Iterable[PeriodResult], type_order: Sequence[str] = ()
                     r.required,
                     _flag(r.met),
                     _flag(r.in_progress),
+                    r.news,
+                    r.records,
                 )
                 for r in rows
             ),

@@ -16,14 +16,15 @@ from .base import Build, Edition, GeneratedPage, Options
 from .branch import BranchGallery, BranchHome, ItemPage, Timeline
 from .data import Asset, DataFile, Feed, PhotoFile
 from .lists import Directory, GalleryPage, ListPage
-from .review import ActivitySheet, Dashboard, Queue, Report, SummarySheet
+from .review import ActivitySheet, BranchReview, Dashboard, Queue, Report, SummarySheet
 from .site import Home
 
 __all__ = ["Build", "DataFile", "Edition", "GeneratedPage", "Options", "data_files", "site_pages"]
 
 
-def site_pages(build: Build) -> list[GeneratedPage]:
-    """Every page of the build's edition, in the order MkDocs lists them (the sitemap, a plain nav)."""
+def site_pages(build: Build) -> tuple[list[GeneratedPage], set[str]]:
+    """The pages of the build's edition, in the order MkDocs lists them (the sitemap, a plain nav), and
+    the URIs of the pages only other editions have, which this one must not link to."""
     site = build.site
     pages: list[GeneratedPage] = [Home(title=build.options.site_name)]
     for branch in site.branches:
@@ -31,10 +32,12 @@ def site_pages(build: Build) -> list[GeneratedPage]:
     pages += GalleryPage.every(site)
     pages += [ItemPage.of(item, site) for item in site.items]
     pages += ListPage.every(site)
-    pages += [*Directory.every(build), Dashboard()]
+    pages += [*Directory.every(build), *Dashboard.every(build)]
+    pages += [BranchReview.of(branch, site) for branch in site.branches]
     pages += [Report.of(branch, site) for branch in site.branches]
     pages.append(Queue())
-    return [page for page in pages if build.options.edition in page.editions]
+    shown = [page for page in pages if page.in_edition(build.options)]
+    return shown, {page.uri for page in pages if not page.in_edition(build.options)}
 
 
 def data_files(build: Build) -> list[DataFile]:

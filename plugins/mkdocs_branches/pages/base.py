@@ -19,7 +19,7 @@ from ..config import ActivityType
 from ..images import Processed
 from ..incremental import Stamps
 from ..index import Site
-from ..model import Branch, Content
+from ..model import Branch, Content, MeetingRecord
 from ..render import Renderer
 from ..rules import Review
 from ..urls import page_link, uri_to_url
@@ -32,6 +32,30 @@ class Edition(enum.Enum):
 
 EVERY_EDITION = frozenset(Edition)
 INTERNAL_ONLY = frozenset({Edition.INTERNAL})
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def edition_of(
+    option: str | None, preview: bool | None, command: str | None, environ: dict[str, str]
+) -> Edition:
+    """The edition to build: `BRANCHES_EDITION`, then its older alias `BRANCHES_PREVIEW`, then the
+    `edition` option (or the older `preview`), then the command: `mkdocs serve` previews internally."""
+    chosen = environ.get("BRANCHES_EDITION", "").strip().lower()
+    if chosen:
+        try:
+            return Edition(chosen)
+        except ValueError:
+            raise ValueError(
+                f"环境变量 BRANCHES_EDITION 的值“{chosen}”不对：请写 public（对外发布版）或 internal（内部审阅版）"
+            ) from None
+    flag = environ.get("BRANCHES_PREVIEW", "").strip().lower()
+    if flag in _YES or flag in _NO:
+        return Edition.INTERNAL if flag in _YES else Edition.PUBLIC
+    if option is not None:
+        return Edition(option)
+    if preview is not None:
+        return Edition.INTERNAL if preview else Edition.PUBLIC
+    return Edition.INTERNAL if command == "serve" else Edition.PUBLIC
 
 
 @dataclass(frozen=True)
@@ -49,6 +73,11 @@ class Options:
     home_latest: int = 8
     branch_types: tuple[str, ...] = ()
     types: tuple[ActivityType, ...] = ()
+    public_dashboard: bool = False  # the dashboard in the public edition too
+
+    @property
+    def internal(self) -> bool:
+        return self.edition is Edition.INTERNAL
 
 
 @dataclass
@@ -64,11 +93,19 @@ class Build:
     @cached_property
     def renderer(self) -> Renderer:
         o = self.options
-        return Renderer(self.site, o.use_directory_urls, o.edition is Edition.INTERNAL, o.review_required)
+        return Renderer(self.site, o.use_directory_urls, o.internal, o.review_required)
 
     @cached_property
     def branches(self) -> dict[str, Branch]:
         return {b.id: b for b in self.site.branches}
+
+    @cached_property
+    def records(self) -> dict[str, list[MeetingRecord]]:
+        """Each branch's register, by branch id: shown in the internal edition only (empty otherwise)."""
+        shown: dict[str, list[MeetingRecord]] = {}
+        for record in self.content.records if self.options.internal else ():
+            shown.setdefault(record.branch_id, []).append(record)
+        return shown
 
     @cached_property
     def targets(self) -> dict[str, str]:
@@ -107,8 +144,14 @@ class GeneratedPage:
     template: ClassVar[str]  # in templates/fragments
     editions: ClassVar[frozenset[Edition]] = EVERY_EDITION
     indexed: ClassVar[bool] = False  # whether search indexes the page
+    hide: ClassVar[
+        tuple[str, ...]
+    ] = ()  # parts of Material's page to leave out (`toc`: room for wide tables)
     # True: a hand-written page at `uri` is kept, and this page's content is added after its own.
     extends_hand_written: ClassVar[bool] = False
+
+    def in_edition(self, options: Options) -> bool:
+        return options.edition in self.editions
 
     def fingerprint(self, build: Build) -> str:
         """A digest of everything the page shows: when it is unchanged, so is the page."""

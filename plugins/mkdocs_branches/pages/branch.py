@@ -13,6 +13,7 @@ from ..incremental import stamp
 from ..index import Site
 from ..model import Branch, NewsItem
 from ..render import plain_summary
+from ..rules import pair
 from ..urls import url_to_dest
 from .base import Build, GeneratedPage
 
@@ -84,14 +85,21 @@ class Timeline(BranchPage):
     file: ClassVar[str] = "timeline.md"
     heading: ClassVar[str] = "活动时间线"
 
+    def fingerprint(self, build: Build) -> str:
+        records = build.records.get(self.branch.id, [])
+        return self._stamp(build, build.site.by_branch[self.branch.id], records)
+
     def meta(self, build: Build) -> dict[str, str]:
         return {"feed": build.feed_uri(self.branch.id)}
 
     def render(self, build: Build, html: str, url: str) -> str:
-        items = build.site.by_branch[self.branch.id]
+        """Newest first; in the internal edition the register's meetings too (a record of a meeting that
+        made the news goes with that item)."""
+        shown = pair(build.site.by_branch[self.branch.id], build.records.get(self.branch.id, []))
+        shown.reverse()
         years = [
-            (year, [(month, list(its)) for month, its in groupby(group, key=lambda i: i.when.date.month)])
-            for year, group in groupby(items, key=lambda i: i.when.date.year)
+            (year, [(month, list(ms)) for month, ms in groupby(group, key=lambda m: m.day.month)])
+            for year, group in groupby(shown, key=lambda m: m.day.year)
         ]
         return build.renderer.render(self.template, url, b=self.branch, years=years)
 

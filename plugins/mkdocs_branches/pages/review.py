@@ -1,32 +1,38 @@
-"""Review pages, for the college's party committee: the compliance dashboard, each branch's brand report,
-the spreadsheets behind them, and the queue of items waiting for review."""
+"""Review pages, for the college's party committee, in the internal edition only: the compliance
+dashboard (a heat map per year), each branch's detail and brand report, the spreadsheets behind them, and
+the queue of items waiting for review."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..dates import display_date
 from ..incremental import stamp
 from ..index import Site
-from ..model import Branch
+from ..model import Branch, MeetingRecord, NewsItem
 from ..periods import months_of_year, period_display, period_short
 from ..rules import (
     COMPLETENESS_PARTS,
+    MONTH_STATES,
     activity_counts,
+    attendance,
     completeness_rate,
     grids,
+    month_cells,
     pending,
     pending_label,
     percent,
     summarize,
+    years_judged,
 )
 from ..sheets import activity_csv, summary_csv, to_excel_bytes
-from .base import INTERNAL_ONLY, Build, GeneratedPage
+from .base import INTERNAL_ONLY, Build, GeneratedPage, Options
 from .branch import BranchPage
 from .data import DataFile
 
-DASHBOARD_URI = "review/index.md"
+DASHBOARD_URI = "review/index.md"  # the build date's year; earlier years at `review/<year>.md`
 QUEUE_URI = "review/pending.md"
 ACTIVITY_CSV_URI = "review/activity.csv"
 SUMMARY_CSV_URI = "review/summary.csv"
@@ -36,6 +42,14 @@ def report_uri(branch_id: str) -> str:
     return f"review/reports/{branch_id}.md"
 
 
+def detail_uri(branch_id: str) -> str:
+    return f"review/branches/{branch_id}.md"
+
+
+def dashboard_uri(year: int, build_year: int) -> str:
+    return DASHBOARD_URI if year == build_year else f"review/{year}.md"
+
+
 def _render(build: Build, template: str, url: str, **context: Any) -> str:
     """A review template, with what every review template may use."""
     review = build.review
@@ -43,6 +57,7 @@ def _render(build: Build, template: str, url: str, **context: Any) -> str:
         template,
         url,
         review=review,
+        internal=build.options.internal,
         rules={t.name: t.rule.display() for t in review.ruled_types if t.rule},
         percent=percent,
         completeness_rate=completeness_rate,
@@ -51,34 +66,102 @@ def _render(build: Build, template: str, url: str, **context: Any) -> str:
         display_date=display_date,
         parts_names=COMPLETENESS_PARTS,
         report_uri=report_uri,
-        dashboard_uri=DASHBOARD_URI,
+        detail_uri=detail_uri,
+        dashboard_uri=lambda year: dashboard_uri(year, review.build_date.year),
         queue_uri=QUEUE_URI,
         csv={"activity": ACTIVITY_CSV_URI, "summary": SUMMARY_CSV_URI},
         **context,
     )
 
 
+def _of_branch(build: Build, branch_id: str) -> tuple[list[NewsItem], list[MeetingRecord]]:
+    """The branch's published items and records that count (what the review judged)."""
+    meetings = [m for m in build.review.meetings if m.branch_id == branch_id]
+    return [m.item for m in meetings if m.item], [m.record for m in meetings if m.record]
+
+
 @dataclass(kw_only=True)
 class Dashboard(GeneratedPage):
-    """组织生活达标看板: every branch's summary, results per period, and brand completeness."""
+    """组织生活达标看板 of one year: a heat map of branches × months, each row linking to the branch's
+    detail; the build date's year is `review/`, earlier years have pages of their own."""
 
-    uri: str = DASHBOARD_URI
-    title: str = "组织生活达标看板"
-    in_nav: bool = True
+    year: int
     template: ClassVar[str] = "dashboard.html"
+    editions: ClassVar = INTERNAL_ONLY
+    hide: ClassVar = ("toc",)
+
+    @classmethod
+    def every(cls, build: Build) -> list[Dashboard]:
+        this_year = build.review.build_date.year
+        return [
+            cls(
+                uri=dashboard_uri(year, this_year),
+                title="组织生活达标看板" if year == this_year else f"组织生活达标看板（{year}年）",
+                in_nav=year == this_year,
+                year=year,
+            )
+            for year in years_judged(build.review)
+        ]
+
+    def in_edition(self, options: Options) -> bool:
+        return super().in_edition(options) or options.public_dashboard
 
     def fingerprint(self, build: Build) -> str:
         r = build.review
-        return stamp("dashboard", build.stamps.branches, r.results, r.summaries, r.completeness, r.build_date)
+        held = Counter((m.branch_id, m.day.year, m.day.month) for m in r.meetings)
+        shown = (r.results, sorted(held.items()), r.completeness, years_judged(r), r.build_date)
+        return stamp("dashboard", self.year, build.stamps.branches, shown)
 
     def render(self, build: Build, html: str, url: str) -> str:
-        review, branches = build.review, build.site.branches
-        year = f"{review.build_date.year:04d}"
-        this_year = [r for r in review.results if r.period[:4] == year]
-        earlier = [r for r in review.results if r.period[:4] < year]
-        current = {b.id: grids(this_year, b.id) for b in branches}
-        past = {b.id: grids(earlier, b.id) for b in branches}
-        return _render(build, self.template, url, grids=current, past=past, year=int(year))
+        review = build.review
+        rows = []
+        for branch in build.site.branches:
+            results = [
+                r for r in review.results if r.branch_id == branch.id and r.period[:4] == str(self.year)
+            ]
+            items, records = _of_branch(build, branch.id)
+            (summary,) = summarize([branch], results, items, review.build_date, records)
+            cells = month_cells(results, review.meetings, branch.id, self.year, review.build_date)
+            rows.append((branch, cells, summary))
+        return _render(
+            build,
+            self.template,
+            url,
+            year=self.year,
+            years=years_judged(review),
+            rows=rows,
+            states=MONTH_STATES,
+        )
+
+
+@dataclass(kw_only=True)
+class BranchReview(BranchPage):
+    """组织生活详情 of one branch: every rule-bearing type per period, each cell naming what counted
+    (news items linked, records by their topic), the build date's year first."""
+
+    template: ClassVar[str] = "branch_review.html"
+    editions: ClassVar = INTERNAL_ONLY
+    hide: ClassVar = ("toc",)
+
+    @classmethod
+    def of(cls, branch: Branch, site: Site) -> BranchReview:
+        return cls(uri=detail_uri(branch.id), title=f"{branch.brand} · 组织生活详情", branch=branch)
+
+    def fingerprint(self, build: Build) -> str:
+        items, records = _of_branch(build, self.branch.id)
+        results = [r for r in build.review.results if r.branch_id == self.branch.id]
+        return self._stamp(
+            build, items, records, results, years_judged(build.review), build.review.build_date
+        )
+
+    def render(self, build: Build, html: str, url: str) -> str:
+        review, branch = build.review, self.branch
+        years = [
+            (year, grids(review.results, branch.id, year))
+            for year in years_judged(review)
+            if any(r.branch_id == branch.id and r.period[:4] == str(year) for r in review.results)
+        ]
+        return _render(build, self.template, url, b=branch, summary=review.summaries[branch.id], years=years)
 
 
 @dataclass(kw_only=True)
@@ -86,22 +169,24 @@ class Report(BranchPage):
     """品牌建设报告 of one branch for the build date's year, laid out to print on A4."""
 
     template: ClassVar[str] = "report.html"
+    editions: ClassVar = INTERNAL_ONLY
 
     @classmethod
     def of(cls, branch: Branch, site: Site) -> Report:
         return cls(uri=report_uri(branch.id), title=f"{branch.brand} · 品牌建设报告", branch=branch)
 
     def fingerprint(self, build: Build) -> str:
-        items = build.site.by_branch[self.branch.id]
-        return self._stamp(build, items, build.review.build_date, build.review.types)
+        items, records = _of_branch(build, self.branch.id)
+        return self._stamp(build, items, records, build.review.build_date, build.review.types)
 
     def render(self, build: Build, html: str, url: str) -> str:
         review, branch = build.review, self.branch
         year = review.build_date.year
-        items = build.site.by_branch.get(branch.id, [])
+        items, records = _of_branch(build, branch.id)
         year_results = [r for r in review.results if r.branch_id == branch.id and r.period[:4] == str(year)]
-        (year_summary,) = summarize([branch], year_results, items, review.build_date)
-        counts = activity_counts(items, branch.id, review.types, months_of_year(year, review.build_date))
+        (year_summary,) = summarize([branch], year_results, items, review.build_date, records)
+        months = months_of_year(year, review.build_date)
+        counts = activity_counts(items, branch.id, review.types, months, records)
         return _render(
             build,
             self.template,
@@ -113,6 +198,7 @@ class Report(BranchPage):
             year_summary=year_summary,
             grids=grids(year_results, branch.id),
             counts=counts,
+            attendance=attendance(records, branch.id, year),
             parts=review.completeness[branch.id],
         )
 
@@ -159,6 +245,7 @@ class ActivitySheet(DataFile):
     """activity.csv: one row per branch × rule-bearing type × period, for Excel."""
 
     uri: str = ACTIVITY_CSV_URI
+    editions: ClassVar = INTERNAL_ONLY
 
     def content(self, build: Build) -> bytes:
         return to_excel_bytes(activity_csv(build.review.results, [t.name for t in build.options.types]))
@@ -169,6 +256,7 @@ class SummarySheet(DataFile):
     """summary.csv: one row per branch, for Excel."""
 
     uri: str = SUMMARY_CSV_URI
+    editions: ClassVar = INTERNAL_ONLY
 
     def content(self, build: Build) -> bytes:
         return to_excel_bytes(summary_csv(build.review.summaries.values(), build.site.branches))
