@@ -2,14 +2,16 @@
 
 Pure: takes the file's bytes, returns the header and body or raises `HeaderError` with every
 problem found, each with the line it is on. Editors' usual slips (GBK files, the full-width colon
-`标题：`, tabs, a header that never closes) get a message that says so in plain words.
+`标题：`, tabs, a header that never closes) get a message that says so in plain words. `load_list`
+reads a meeting register written in YAML (a list of mappings) the same way.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -110,13 +112,15 @@ def parse(text: str, path: str) -> Document:
     return Document(header, "\n".join(body_lines), end + 2, 1)
 
 
-def _typing_slips(lines: list[str], path: str) -> list[Problem]:
+def _typing_slips(lines: list[str], path: str, first: int = 2, where: str = "信息头") -> list[Problem]:
     """What YAML would report confusingly: tabs, full-width colons and other full-width marks."""
     problems = []
-    for number, line in enumerate(lines, start=2):
+    for number, line in enumerate(lines, start=first):
         if line.startswith("\t") or (line[: len(line) - len(line.lstrip())].count("\t")):
             problems.append(
-                Problem(path, "这一行用 Tab 键缩进", "信息头里只能用空格缩进，请把 Tab 换成两个空格", number)
+                Problem(
+                    path, "这一行用 Tab 键缩进", f"{where}里只能用空格缩进，请把 Tab 换成两个空格", number
+                )
             )
             continue
         if m := _FULLWIDTH_KEY.match(line):
@@ -153,7 +157,7 @@ _YAML_HINTS = [
         '值里含有英文冒号时，请给整个值加上英文引号，例如 标题: "会议: 学习"',
     ),
     ("could not find expected ':'", "这一行缺少冒号", "每一行都要写成“键: 值”，冒号后面要有一个空格"),
-    ("found character '\\t'", "这一行用了 Tab 键", "信息头里只能用空格，请把 Tab 换成两个空格"),
+    ("found character '\\t'", "这一行用了 Tab 键", "{where}里只能用空格，请把 Tab 换成两个空格"),
     ("did not find expected key", "这一行的缩进不对", "同一级的键要左对齐；列表项以“- ”开头并对齐"),
     ("did not find expected '-' indicator", "列表的缩进不对", "列表里每一项都以“- ”开头，并且左边对齐"),
     ("found undefined alias", "这一行有多余的 * 号", "以 * 或 & 开头的值请加上英文引号"),
@@ -161,11 +165,52 @@ _YAML_HINTS = [
 ]
 
 
+def load_list(text: str, path: str) -> tuple[list[tuple[int, dict[str, Entry]]], list[Problem]]:
+    """A YAML file holding a list of mappings → (line, keys) per mapping, and the problems of entries
+    (a key twice, an entry that is not “键: 值”); a file that cannot be read as a list raises HeaderError."""
+    slips = _typing_slips(text.split("\n"), path, first=1, where="记录文件")
+    if slips:
+        raise HeaderError(slips)
+
+    def entries(
+        loader: Any, node: yaml.Node | None
+    ) -> tuple[list[tuple[int, dict[str, Entry]]], list[Problem]]:
+        if node is None:
+            return [], []
+        if not isinstance(node, yaml.SequenceNode):
+            raise HeaderError(
+                [
+                    Problem(
+                        path,
+                        "记录文件不是一个列表",
+                        "每次会议写成一项，第一行以“- 日期: 2024-03-13”开头（减号后面空一格）",
+                        1 + node.start_mark.line,
+                    )
+                ]
+            )
+        found: list[tuple[int, dict[str, Entry]]] = []
+        problems: list[Problem] = []
+        for item in node.value:
+            line = 1 + item.start_mark.line
+            if isinstance(item, yaml.MappingNode):
+                found.append((line, _mapping(loader, item, path, 1, problems)))
+            else:
+                problems.append(
+                    Problem(
+                        path,
+                        "这一项不是“键: 值”的格式",
+                        "每项写成“- 日期: 2024-03-13”，下面几行和“日期”对齐，写“活动类型: …”“主题: …”；"
+                        "冒号用英文半角，后面空一格",
+                        line,
+                    )
+                )
+        return found, problems
+
+    return _read_yaml(text, path, 1, "记录文件", entries)
+
+
 def _load_yaml(text: str, path: str, first_line: int) -> dict[str, Entry]:
-    loader = _LOADER(text)
-    loader.yaml_implicit_resolvers = _RESOLVERS
-    try:
-        node = loader.get_single_node()
+    def header(loader: Any, node: yaml.Node | None) -> dict[str, Entry]:
         if node is None:
             return {}
         if not isinstance(node, yaml.MappingNode):
@@ -179,33 +224,55 @@ def _load_yaml(text: str, path: str, first_line: int) -> dict[str, Entry]:
                     )
                 ]
             )
-        header: dict[str, Entry] = {}
-        problems = []
-        for key_node, value_node in node.value:
-            key = str(loader.construct_object(key_node, deep=True)).strip()
-            line = first_line + key_node.start_mark.line
-            if key in header:
-                problems.append(
-                    Problem(
-                        path, f"“{key}”写了两次", f"请删掉其中一行（另一处在第 {header[key].line} 行）", line
-                    )
-                )
-                continue
-            header[key] = Entry(loader.construct_object(value_node, deep=True), line)
+        problems: list[Problem] = []
+        keys = _mapping(loader, node, path, first_line, problems)
         if problems:
             raise HeaderError(problems)
-        return header
+        return keys
+
+    return _read_yaml(text, path, first_line, "信息头", header)
+
+
+def _mapping(
+    loader: Any, node: yaml.MappingNode, path: str, first_line: int, problems: list[Problem]
+) -> dict[str, Entry]:
+    keys: dict[str, Entry] = {}
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True)).strip()
+        line = first_line + key_node.start_mark.line
+        if key in keys:
+            problems.append(
+                Problem(path, f"“{key}”写了两次", f"请删掉其中一行（另一处在第 {keys[key].line} 行）", line)
+            )
+            continue
+        keys[key] = Entry(loader.construct_object(value_node, deep=True), line)
+    return keys
+
+
+_T = TypeVar("_T")
+
+
+def _read_yaml(
+    text: str, path: str, first_line: int, where: str, build: Callable[[Any, yaml.Node | None], _T]
+) -> _T:
+    """`build(loader, node)` over the YAML in `text`; YAML's own errors become plain-words problems."""
+    loader = _LOADER(text)
+    loader.yaml_implicit_resolvers = _RESOLVERS
+    try:
+        return build(loader, loader.get_single_node())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else None
         detail = f"{exc.problem or ''} {exc.context or ''}"
         for needle, message, hint in _YAML_HINTS:
             if needle in detail:
-                raise HeaderError([Problem(path, message, hint, line)]) from None
+                raise HeaderError([Problem(path, message, hint.replace("{where}", where), line)]) from None
         raise HeaderError(
-            [Problem(path, f"信息头格式错误（{exc.problem}）", "请对照编辑指南里的示例检查这一行", line)]
+            [Problem(path, f"{where}格式错误（{exc.problem}）", "请对照编辑指南里的示例检查这一行", line)]
         ) from None
     except yaml.YAMLError as exc:
-        raise HeaderError([Problem(path, f"信息头格式错误（{exc}）", "请对照编辑指南里的示例检查")]) from None
+        raise HeaderError(
+            [Problem(path, f"{where}格式错误（{exc}）", "请对照编辑指南里的示例检查")]
+        ) from None
     finally:
         loader.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .dates import DateError, parse_partial, parse_when
@@ -176,59 +176,126 @@ ITEM_FIELDS = (
 )
 
 
+RECORD_FIELDS = (
+    Field("date", "日期", when, required=True),
+    Field("type", "活动类型", text, required=True),
+    Field("topic", "主题", text, required=True),
+    Field("host", "主持人", text),
+    Field("recorder", "记录人", text),
+    Field("expected", "应到", whole_number),
+    Field("present", "实到", whole_number),
+    Field("absent", "缺席", text),
+    Field("place", "地点", text),
+    Field("news", "新闻", text),
+    Field("note", "备注", text),
+)
+
+
 @dataclass(frozen=True)
 class Value:
     value: object
     line: int
 
 
-def read_fields(
-    header: dict[str, Entry], fields: tuple[Field, ...], path: str, problems: Problems
-) -> dict[str, Value]:
-    by_key = {f.name: f for f in fields} | {f.alias: f for f in fields}
-    values: dict[str, Value] = {}
+@dataclass(frozen=True)
+class Wording:
+    """How hints name where a key is written: a file's header (`HEADER`), or e.g. a spreadsheet's columns."""
+
+    key: str = "键"
+    remove: str = "请删掉其中一行"
+    unknown: str = "请对照编辑指南里的键表检查拼写；不需要的行可以删掉"
+    add: str = "请在信息头里加一行“{alias}: …”"
+    fill: str = "请在冒号后面填上内容"
+
+
+HEADER = Wording()
+
+
+def find_field(key: str, fields: tuple[Field, ...]) -> Field | None:
+    by_key = _by_key(fields)
+    return by_key.get(key) or by_key.get(key.lower())
+
+
+_BY_KEY: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
+
+
+def _by_key(fields: tuple[Field, ...]) -> dict[str, Field]:
+    # Remembered by identity: hashing a tuple of fields costs more than building the dict.
+    known = _BY_KEY.get(id(fields))
+    if known is None or known[0] is not fields:
+        known = _BY_KEY[id(fields)] = (fields, {f.name: f for f in fields} | {f.alias: f for f in fields})
+    return known[1]
+
+
+def match_keys(
+    keys: Iterable[tuple[str, int]],
+    fields: tuple[Field, ...],
+    path: str,
+    problems: Problems,
+    wording: Wording = HEADER,
+) -> dict[str, Field]:
+    """Each key as written (with its line) → its field; a warning for an unknown key, an error for a
+    field given under both its names (the first one is kept)."""
+    matched: dict[str, Field] = {}
     seen_as: dict[str, str] = {}
-    for key, entry in header.items():
-        field = by_key.get(key) or by_key.get(key.lower())
+    for key, line in keys:
+        field = find_field(key, fields)
         if field is None:
-            problems.warning(path, f"不认识的键“{key}”", _suggest(key, by_key), entry.line)
-            continue
-        if field.name in seen_as:
+            problems.warning(path, f"不认识的{wording.key}“{key}”", _suggest(key, fields, wording), line)
+        elif field.name in seen_as:
             problems.error(
                 path,
-                f"“{seen_as[field.name]}”和“{key}”是同一个键",
-                f"英文名和中文名只能写一个，请删掉其中一行（{field.name} = {field.alias}）",
-                entry.line,
+                f"“{seen_as[field.name]}”和“{key}”是同一个{wording.key}",
+                f"英文名和中文名只能写一个，{wording.remove}（{field.name} = {field.alias}）",
+                line,
             )
-            continue
-        seen_as[field.name] = key
+        else:
+            seen_as[field.name] = key
+            matched[key] = field
+    return matched
+
+
+def read_fields(
+    header: dict[str, Entry],
+    fields: tuple[Field, ...],
+    path: str,
+    problems: Problems,
+    wording: Wording = HEADER,
+    line: int = 1,
+) -> dict[str, Value]:
+    """`line`: where a missing key is reported (the header's first line, a register's row)."""
+    matched = match_keys(((k, e.line) for k, e in header.items()), fields, path, problems, wording)
+    values: dict[str, Value] = {}
+    for key, field in matched.items():
+        entry = header[key]
         if entry.value is None or entry.value == "":
             continue  # an empty key counts as not given
         try:
             values[field.name] = Value(field.read(entry.value), entry.line)
         except ValueProblem as exc:
             problems.error(path, f"“{key}”的值不对：{exc}", line=entry.line)
+    seen_as = {field.name: key for key, field in matched.items()}
     for field in fields:
-        if field.required and field.name not in values and field.name not in seen_as:
+        if not field.required or field.name in values:
+            continue
+        if field.name not in seen_as:
             problems.error(
                 path,
-                f"缺少必填的键“{field.alias}”（{field.name}）",
-                f"请在信息头里加一行“{field.alias}: …”",
-                1,
+                f"缺少必填的{wording.key}“{field.alias}”（{field.name}）",
+                wording.add.format(alias=field.alias),
+                line,
             )
-        elif field.required and field.name not in values and field.name in seen_as:
+        elif header[seen_as[field.name]].value in (None, ""):  # not a value that could not be read
             problems.error(
-                path,
-                f"“{seen_as[field.name]}”不能为空",
-                "请在冒号后面填上内容",
-                header[seen_as[field.name]].line,
+                path, f"“{seen_as[field.name]}”不能为空", wording.fill, header[seen_as[field.name]].line
             )
     return values
 
 
-def _suggest(key: str, known: dict[str, Field]) -> str:
+def _suggest(key: str, fields: tuple[Field, ...], wording: Wording) -> str:
+    known = _by_key(fields)
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
     if close:
         field = known[close[0]]
         return f"是不是想写“{close[0]}”？（{field.name} / {field.alias}）"
-    return "请对照编辑指南里的键表检查拼写；不需要的行可以删掉"
+    return wording.unknown
