@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import cast
 from urllib.parse import unquote
 
-from . import schema
+from . import records, schema
 from .config import ActivityType
 from .dates import DateError, When, split_file_stem
 from .errors import Problem, Problems
@@ -48,12 +48,15 @@ def signature(path: str) -> Signature:
     return (st.st_mtime_ns, st.st_size, st.st_mode, st.st_ino)
 
 
+Read = Branch | NewsItem | tuple[records.Recorded, ...] | None
+
+
 @dataclass(frozen=True)
 class _Memo:
     settings: Settings
     deps: tuple[tuple[str, Signature], ...]  # every path the reading looked at, as it was then
     problems: tuple[Problem, ...]
-    result: Branch | NewsItem | None
+    result: Read
 
 
 # Branch folder or item path → what reading it gave. `mkdocs serve` keeps one across rebuilds, so only
@@ -81,12 +84,22 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
         if branch is None:
             continue
         content.branches[branch.id] = branch
+        own: dict[str, NewsItem] = {}
         news = entry / "news"
         if news.is_dir() and reader.inside_dir(news, reader.rel(news)):
             for path in sorted(news.glob("*.md")):
                 item = reader.item(branch.id, path)
                 if item is not None:
                     content.items.append(item)
+                    own[item.slug] = item
+        folder = entry / "records"
+        if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
+            for recorded in reader.meetings(branch.id, folder):
+                # Linked on every load, not remembered: the item named may have changed or gone.
+                record = records.link(recorded, own, problems)
+                if record is not None:
+                    content.records.append(record)
+    content.records.sort(key=lambda r: r.sort_key)
     for stale in set(reader.cache) - reader.seen:
         del reader.cache[stale]
     return content, problems
@@ -145,9 +158,7 @@ class _Reader:
         """Note that what is being read depends on `path` (its state now, before it is read)."""
         self.deps.append((str(path), signature(str(path))))
 
-    def remembered(
-        self, path: Path, read: Callable[[], Branch | NewsItem | None]
-    ) -> Branch | NewsItem | None:
+    def remembered(self, path: Path, read: Callable[[], Read]) -> Read:
         """`read()`, or what it gave last time if no file it looked at has changed since."""
         key = str(path)
         self.seen.add(key)
@@ -288,6 +299,47 @@ class _Reader:
             origin=get("source", ""),
             body=doc.body,
             body_line=doc.body_line,
+        )
+
+    def meetings(self, branch_id: str, folder: Path) -> list[records.Recorded]:
+        """The meetings in a branch's `records/` folder, file by file."""
+        found: list[records.Recorded] = []
+        for path in sorted(folder.iterdir()):
+            if records.ignored(path.name):
+                continue
+            if path.is_dir():
+                self.problems.warning(
+                    self.rel(path),
+                    "会议记录文件夹里的子文件夹不会被读取",
+                    "请把记录文件直接放在 records 文件夹里；旧的记录不想用了，请移到 branches 以外的地方",
+                )
+            elif path.suffix.lower() not in records.SUFFIXES:
+                self.problems.warning(
+                    self.rel(path),
+                    "这个文件不是会议记录，没有读取",
+                    "会议记录请存成 Excel 表格（.xlsx）、CSV（.csv）或 YAML（.yaml）；"
+                    "会议纪要、照片等其他文件请放到 branches 以外的地方",
+                )
+            else:
+                found.extend(self.record_file(branch_id, path))
+        return found
+
+    def record_file(self, branch_id: str, path: Path) -> tuple[records.Recorded, ...]:
+        result = self.remembered(path, lambda: self._record_file(branch_id, path))
+        return result if isinstance(result, tuple) else ()
+
+    def _record_file(self, branch_id: str, path: Path) -> tuple[records.Recorded, ...]:
+        shown = self.rel(path)
+        self.touch(path)
+        if self.inside(path, shown) is None:
+            return ()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problems.error(shown, f"无法读取文件（{exc.strerror}）", "请检查文件是否被其他程序占用")
+            return ()
+        return tuple(
+            records.read(path.suffix, data, shown, branch_id, self.settings.activity_types, self.problems)
         )
 
     def _when(self, stem: str, values: dict[str, schema.Value], shown: str) -> When | None:
