@@ -13,13 +13,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from mkdocs_branches import records
-from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES
+from mkdocs_branches import records, rules
+from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES, activity_types
 from mkdocs_branches.errors import Problems
+from mkdocs_branches.index import select_published
 from mkdocs_branches.loader import ReadCache, Settings, load_content
-from mkdocs_branches.model import Content
+from mkdocs_branches.model import Content, NewsItem
 
-from conftest import SiteProject, tree_hashes, write
+from conftest import ROOT, SiteProject, tree_hashes, write
 
 SETTINGS = Settings("branches", tuple(DEFAULT_BRANCH_TYPES), tuple(DEFAULT_ACTIVITY_TYPES))
 REGISTER = "branches/jg1/records"
@@ -477,10 +478,78 @@ def test_a_site_with_registers_builds_and_shows_none_of_them(site: SiteProject) 
     assert "Traceback" not in result.stderr
     assert tree_hashes(site.root / "branches") == before
     published = [p for p in (site.root / "site").rglob("*") if p.is_file()]
-    assert not [p for p in published if p.name in ("2024.csv", "2024.xlsx", "2023.yaml") or "records" in p.parts]
+    assert not [
+        p for p in published if p.name in ("2024.csv", "2024.xlsx", "2023.yaml") or "records" in p.parts
+    ]
     for page in published:
         if page.suffix in (".html", ".xml", ".json", ".txt", ".csv"):
             text = page.read_text(encoding="utf-8")
             assert (
                 "学习党章" not in text and "五月小组学习记录" not in text and "年底支委会记录" not in text
             ), page
+
+
+DEMO_REGISTERS = {"jg1": ".yaml", "jg3": ".csv", "ltx": ".csv", "xs-bk2": ".xlsx"}
+
+
+def test_the_demo_registers_fill_the_periods_the_news_misses() -> None:
+    content, problems = load_content(ROOT, SETTINGS)
+    assert problems.items == []
+    assert {r.branch_id: Path(r.source).suffix for r in content.records} == DEMO_REGISTERS
+    gbk = (ROOT / "branches/jg3/records/2025年会议记录.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        gbk.decode("utf-8")
+    assert (ROOT / "branches/ltx/records/2025年会议记录.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    items = {i.source: i for i in content.items}
+    linked = [r for r in content.records if r.news]
+    assert all((items[r.news].when.date, items[r.news].type) == (r.when.date, r.type) for r in linked)
+    reported = {(i.branch_id, i.when.date, i.type) for i in content.items}
+    same_day = [r for r in content.records if not r.news and (r.branch_id, r.when.date, r.type) in reported]
+    assert len(linked) > 40 and len(same_day) > 20  # a meeting in the news is matched both ways
+    published, _ = select_published(content, review_required=True)
+    as_items = [
+        NewsItem(r.branch_id, f"record-{n}", r.source, r.topic, r.when, r.type)
+        for n, r in enumerate(content.records)
+    ]
+    types, day = activity_types(DEFAULT_ACTIVITY_TYPES), dt.date(2026, 12, 1)
+    branches = list(content.branches.values())
+    news_only = rules.evaluate(branches, published, types, day).summaries
+    with_registers = rules.evaluate(branches, [*published, *as_items], types, day).summaries
+    for branch in DEMO_REGISTERS:
+        assert news_only[branch].unmet > 50
+        assert with_registers[branch].unmet == 0, with_registers[branch].unmet_periods
+
+
+def test_the_demo_registers_and_the_template_are_what_the_script_makes(tmp_path: Path) -> None:
+    for page in (ROOT / "branches").rglob("*.md"):
+        write(tmp_path / page.relative_to(ROOT), page.read_bytes())
+    script = ROOT / "scripts/make_demo_records.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--root", str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    made = {p.relative_to(tmp_path): p for p in tmp_path.rglob("*") if p.suffix != ".md" and p.is_file()}
+    committed = [*(ROOT / "branches").glob("*/records/*"), *(ROOT / "docs/files").iterdir()]
+    assert sorted(made) == sorted(p.relative_to(ROOT) for p in committed)
+    for path in committed:
+        ours, theirs = path.read_bytes(), made[path.relative_to(ROOT)].read_bytes()
+        if path.suffix == ".xlsx":  # openpyxl writes other bytes with lxml than without: compare the cells
+            ours, theirs = cell_values(ours), cell_values(theirs)
+        assert ours == theirs, path
+
+
+def cell_values(data: bytes) -> list[list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+
+
+@pytest.mark.parametrize("name", ["组织生活记录模板.xlsx", "组织生活记录模板.csv"])
+def test_the_template_reads_as_one_example_meeting_and_is_published(name: str, demo_site: Path) -> None:
+    path = ROOT / "docs/files" / name
+    problems = Problems()
+    found = records.read(path.suffix, path.read_bytes(), name, "jg1", SETTINGS.activity_types, problems)
+    assert problems.items == []
+    assert [(r.record.line, r.record.type, r.record.expected, r.record.present, r.news) for r in found] == [
+        (2, "支委会", 4, 3, "2025-03-12-zhiweihui.md")
+    ]
+    assert (demo_site / "files" / name).read_bytes() == path.read_bytes()
