@@ -553,3 +553,4 @@ def test_the_template_reads_as_one_example_meeting_and_is_published(name: str, d
         (2, "支委会", 4, 3, "2025-03-12-zhiweihui.md")
     ]
     assert (demo_site / "files" / name).read_bytes() == path.read_bytes()
+    assert f"files/{name}" in (ROOT / "docs/guide.md").read_text(encoding="utf-8")
