@@ -13,7 +13,7 @@ import yaml
 from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES
 from mkdocs_branches.dates import PartialDate, When
 from mkdocs_branches.loader import Settings, load_content
-from mkdocs_branches.model import Branch, Honor, NewsItem, Photo
+from mkdocs_branches.model import Branch, Honor, MeetingRecord, NewsItem, Photo
 
 from conftest import tree_hashes
 
@@ -34,7 +34,7 @@ def plain(value: object) -> object:
     return value
 
 
-def record(obj: Branch | NewsItem, skip: set[str]) -> dict[str, object]:
+def record(obj: Branch | NewsItem | MeetingRecord, skip: set[str]) -> dict[str, object]:
     """A record's fields that differ from their defaults, as plain data."""
     out = {}
     for f in fields(obj):
@@ -47,11 +47,15 @@ def record(obj: Branch | NewsItem, skip: set[str]) -> dict[str, object]:
 
 def snapshot(root: Path) -> dict[str, object]:
     content, problems = load_content(root, SETTINGS)
-    return {
+    found: dict[str, object] = {
         "branches": {b.id: record(b, {"id", "source"}) for b in content.branches.values()},
         "items": {i.source: record(i, {"source", "branch_id", "body_line"}) for i in content.items},
-        "problems": [f"{p.severity.value} {p}" for p in problems.sorted()],
     }
+    if content.records:
+        found["records"] = {
+            f"{r.source}:{r.line}": record(r, {"source", "line", "branch_id"}) for r in content.records
+        }
+    return found | {"problems": [f"{p.severity.value} {p}" for p in problems.sorted()]}
 
 
 @pytest.mark.parametrize("case", CASES)
