@@ -301,6 +301,7 @@ SAVE_AS = "请在 Excel 或 WPS 里打开它，“另存为”时文件类型选
             CSV.encode(),
             "这个文件不是 Excel 文件。请在 Excel 或 WPS 里打开它，另存为“Excel 工作簿（*.xlsx）”；只改扩展名是不行的",
         ),
+        ("2024.xlsx", b"", "这个 Excel 文件是空的（0 字节）。请重新复制一份，或在 Excel 里重新保存"),
         (
             "2024.xlsx",
             GOOD[: len(GOOD) // 2],

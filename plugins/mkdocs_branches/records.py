@@ -292,6 +292,8 @@ def _csv_cells(data: bytes) -> list[tuple[int, tuple[object, ...]]]:
 
 
 def _xlsx_cells(data: bytes) -> list[tuple[int, tuple[object, ...]]]:
+    if not data:
+        raise _Unreadable("这个 Excel 文件是空的（0 字节）", "请重新复制一份，或在 Excel 里重新保存")
     if data.startswith(_OLE):
         if _ENCRYPTED in data:
             raise _Unreadable(
