@@ -175,17 +175,27 @@ class _Reader:
         self.cache[key] = _Memo(self.settings, tuple(self.deps), tuple(self.problems.items[start:]), result)
         return result
 
-    def document(self, path: Path) -> Document | None:
+    def file_bytes(self, path: Path) -> bytes | None:
+        """A content file's bytes, noted as looked at; a problem and None if it cannot be read."""
         shown = self.rel(path)
         self.touch(path)
         if self.inside(path, shown) is None:
             return None
         try:
-            return parse(decode(path.read_bytes(), shown), shown)
-        except HeaderError as exc:
-            self.problems.items.extend(exc.problems)
+            return path.read_bytes()
         except OSError as exc:
             self.problems.error(shown, f"无法读取文件（{exc.strerror}）", "请检查文件是否被其他程序占用")
+            return None
+
+    def document(self, path: Path) -> Document | None:
+        data = self.file_bytes(path)
+        if data is None:
+            return None
+        shown = self.rel(path)
+        try:
+            return parse(decode(data, shown), shown)
+        except HeaderError as exc:
+            self.problems.items.extend(exc.problems)
         return None
 
     def branch(self, folder: Path) -> Branch | None:
@@ -329,18 +339,11 @@ class _Reader:
         return result if isinstance(result, tuple) else ()
 
     def _record_file(self, branch_id: str, path: Path) -> tuple[records.Recorded, ...]:
-        shown = self.rel(path)
-        self.touch(path)
-        if self.inside(path, shown) is None:
+        data = self.file_bytes(path)
+        if data is None:
             return ()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.problems.error(shown, f"无法读取文件（{exc.strerror}）", "请检查文件是否被其他程序占用")
-            return ()
-        return tuple(
-            records.read(path.suffix, data, shown, branch_id, self.settings.activity_types, self.problems)
-        )
+        types = self.settings.activity_types
+        return tuple(records.read(path.suffix, data, self.rel(path), branch_id, types, self.problems))
 
     def _when(self, stem: str, values: dict[str, schema.Value], shown: str) -> When | None:
         try:

@@ -65,7 +65,8 @@ def ignored(name: str) -> bool:
 def read(
     suffix: str, data: bytes, path: str, branch_id: str, types: tuple[str, ...], problems: Problems
 ) -> list[Recorded]:
-    """The meetings in one register file (`suffix` one of `SUFFIXES`); a row whose values have an error gives none."""
+    """The meetings in one register file (`suffix` one of `SUFFIXES`); a row with an error in its values
+    gives none."""
     suffix = suffix.lower()
     try:
         if suffix in (".yaml", ".yml"):
