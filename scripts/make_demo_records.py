@@ -274,45 +274,44 @@ _PLACE = re.compile(r"在([^，。在]{3,20}?)(?:召开|开展|举行|集中)")
 _TOPIC_AFTER = re.compile(r"(?:研究|聚焦|部署|讨论|审议).+$")
 
 
-def topic_from(item: NewsItem) -> str | None:
-    """A register's 主题 from a news title, or None when the title names no subject (召开3月份支委会)."""
+def topic_from(item: NewsItem, group: str) -> str:
+    """A register's 主题 for a meeting in the news: the part of the title that names the subject
+    (“12月支委会：研究……” → “研究……”), or the whole title."""
     title = item.title.strip()
-    if item.type in ("党课", "主题党日", "组织生活会", "民主评议"):
+    if item.type in ("党课", "主题党日", "组织生活会", "民主评议") or (group and group in title):
         return title
     if "：" in title:
         return title.split("：", 1)[1]
     m = _TOPIC_AFTER.search(title)
-    if m:
-        return m.group(0).replace("聚焦", "研究", 1).strip()
-    return None
+    return m.group(0).strip() if m else title
 
 
 def from_news(item: NewsItem, plan: Plan, people: list[str], rng: random.Random, group: str = "") -> Meeting:
     """The meeting an item reports, as its register records it: the item's day and type, and what its
     text says about the subject, the chair, the room and who came; linked to the item two times in three."""
     meeting = made_up(item.type, item.when.date, plan, people, rng, group)
-    if topic := topic_from(item):
-        meeting.topic = f"{group}：{topic}" if group and not topic.startswith(group) else topic
+    topic = topic_from(item, group)
+    meeting.topic = f"{group}：{topic}" if group and group not in topic else topic
     if m := _HOST.search(item.body):
         meeting.host = m.group(1)
     if m := _PLACE.search(item.body):
         meeting.place, meeting.note = m.group(1), ""
-    present = group_members(plan, people)[group] if group else people
+    members = group_members(plan, people)[group] if group else people
     if m := _ATTENDANCE.search(item.body):
         meeting.expected = int(m.group(1))
         missing = int(m.group(1)) - int(m.group(2))
-        named = [(name, reason) for name, reason in _ABSENT_NAME.findall(item.body) if name in present]
+        named = [(name, reason) for name, reason in _ABSENT_NAME.findall(item.body) if name in members]
         if len(named) != missing:
             reasons = _ABSENT_COUNT.search(item.body)
             pool = reasons.group(2).split("、") if reasons else list(REASONS[plan.kind])
-            others = [p for p in present if p not in (meeting.host, meeting.recorder)]
+            others = [p for p in members if p not in (meeting.host, meeting.recorder)]
             named = [(name, pool[i % len(pool)]) for i, name in enumerate(rng.sample(others, missing))]
         meeting.absent = named
     elif m := _ALL_THERE.search(item.body):
         meeting.expected, meeting.absent = int(m.group(1)), []
     gone = {name for name, _ in meeting.absent}
     if meeting.recorder in gone:  # the news says the 组织委员 was away: someone else took the minutes
-        meeting.recorder = next(p for p in (*plan.committee, *present) if p not in gone and p != meeting.host)
+        meeting.recorder = next(p for p in (*plan.committee, *members) if p not in gone and p != meeting.host)
     if rng.random() < 2 / 3:
         meeting.news = f"{item.slug}.md" if rng.random() < 0.8 else item.slug
     return meeting

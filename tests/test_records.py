@@ -18,7 +18,7 @@ from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES,
 from mkdocs_branches.errors import Problems
 from mkdocs_branches.index import select_published
 from mkdocs_branches.loader import ReadCache, Settings, load_content
-from mkdocs_branches.model import Content, NewsItem
+from mkdocs_branches.model import Content
 
 from conftest import ROOT, SiteProject, tree_hashes, write
 
@@ -508,14 +508,10 @@ def test_the_demo_registers_fill_the_periods_the_news_misses() -> None:
     same_day = [r for r in content.records if not r.news and (r.branch_id, r.when.date, r.type) in reported]
     assert len(linked) > 40 and len(same_day) > 20  # a meeting in the news is matched both ways
     published, _ = select_published(content, review_required=True)
-    as_items = [
-        NewsItem(r.branch_id, f"record-{n}", r.source, r.topic, r.when, r.type)
-        for n, r in enumerate(content.records)
-    ]
     types, day = activity_types(DEFAULT_ACTIVITY_TYPES), dt.date(2026, 12, 1)
     branches = list(content.branches.values())
     news_only = rules.evaluate(branches, published, types, day).summaries
-    with_registers = rules.evaluate(branches, [*published, *as_items], types, day).summaries
+    with_registers = rules.evaluate(branches, published, types, day, content.records).summaries
     for branch in DEMO_REGISTERS:
         assert news_only[branch].unmet > 50
         assert with_registers[branch].unmet == 0, with_registers[branch].unmet_periods
