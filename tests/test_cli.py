@@ -187,3 +187,79 @@ def test_publish_refuses_a_public_edition_while_internal_is_set(project: SitePro
     config.write_text(config.read_text(encoding="utf-8") + "      edition: internal\n", encoding="utf-8")
     assert run(project, "publish").returncode == 0
     assert not (project.root / "site/review").exists()
+
+
+def sources(project: SiteProject) -> dict[str, str]:
+    return tree_hashes(project.root / "branches", project.root / "docs", project.root / ".cache") | {
+        "mkdocs.yml": (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-d", "branches"], "它就是内容文件夹 branches"),
+        (["-d", "branches/jg1"], "它在内容文件夹 branches里面"),
+        (["-d", "docs"], "它就是页面文件夹 docs"),
+        (["-d", "docs/site"], "它在页面文件夹 docs里面"),
+        (["-d", "."], "它就是网站文件夹"),
+        (["-d", ".."], "它就是网站文件夹（mkdocs.yml 所在的文件夹）或它的上级文件夹"),
+        (["-d", ".cache"], "它就是缓存文件夹 .cache"),
+        (["--internal", "-d", "branches"], "它就是内容文件夹 branches"),
+        (["--zip", "branches/site.zip"], "不能把压缩包存到“branches/site.zip”：它在内容文件夹 branches里面"),
+        (["--zip", "docs"], "它在页面文件夹 docs里面"),
+        (["--zip", "out"], "这是一个文件夹"),
+        (["--zip", "nowhere/site.zip"], "文件夹“nowhere”不存在"),
+        (["--zip", "mkdocs.yml"], "已经有一个不是压缩包的文件"),
+        (["--zip", "site/site.zip"], "它在网站文件夹里面"),
+    ],
+)
+def test_publish_never_builds_into_or_over_sources(
+    project: SiteProject, args: list[str], expected: str
+) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    project.item("jg1", "2024-03-13-x.md", "title: 新闻\ntype: 支委会\nreviewer: 王")
+    (project.root / ".cache").mkdir()
+    (project.root / ".cache" / "keep.txt").write_text("x", encoding="utf-8")
+    (project.root / "out").mkdir()
+    before, entries = sources(project), sorted(p.name for p in project.root.iterdir())
+    result = run(project, "publish", *args)
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sources(project) == before
+    assert sorted(p.name for p in project.root.iterdir()) == entries  # nothing built, nothing left behind
+
+
+@pytest.mark.parametrize(
+    ("site_dir", "expected"),
+    [
+        ("branches", "不能把网站生成到“branches”：它就是内容文件夹 branches"),
+        ("branches/jg1/news", "它在内容文件夹 branches里面"),
+        (".cache", "它就是缓存文件夹 .cache"),
+        # MkDocs itself refuses these before any plugin runs, in English (errors.md says so):
+        ("docs", "The 'docs_dir' should not be within the 'site_dir'"),
+        (".", "The 'docs_dir' should not be within the 'site_dir'"),
+    ],
+)
+def test_mkdocs_build_refuses_a_site_folder_over_sources(
+    project: SiteProject, site_dir: str, expected: str
+) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    (project.root / ".cache").mkdir()
+    (project.root / ".cache" / "keep.txt").write_text("x", encoding="utf-8")
+    before = sources(project)
+    result = project.build("-d", site_dir)
+    assert result.returncode != 0
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert sources(project) == before
+
+
+def test_a_site_dir_in_mkdocs_yml_is_guarded_too(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    config = project.root / "mkdocs.yml"
+    config.write_text("site_dir: branches\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    before = sources(project)
+    for result in (project.build(), run(project, "publish")):
+        assert result.returncode != 0 and "它就是内容文件夹 branches" in result.stderr
+        assert sources(project) == before

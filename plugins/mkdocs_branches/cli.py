@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import publish as pub
+from . import safety
 from .config import ActivityType, BranchesConfig, activity_types
 from .dates import When
 from .errors import Problem, Problems, Severity, summary
@@ -20,6 +21,8 @@ from .index import select_published
 from .loader import load_content, settings_from
 
 if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
     from .docx_import import Draft
 
 
@@ -32,22 +35,32 @@ class CommandError(click.ClickException):
         return self.message
 
 
-def load_plugin_config(config_file: Path) -> BranchesConfig:
-    """The `branches` plugin's settings from mkdocs.yml, validated as MkDocs would."""
+def load_site_config(config_file: Path) -> MkDocsConfig:
+    """mkdocs.yml, validated as MkDocs would, with the `branches` plugin enabled in it."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     if not config_file.is_file():
         raise CommandError(f"找不到 {config_file}：请在网站文件夹（有 mkdocs.yml 的那一层）里运行这个命令")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         config = load_config(str(config_file))
-    except ConfigurationError as exc:
+    except (Abort, ConfigurationError) as exc:
         raise CommandError(f"mkdocs.yml 的设置有误：{exc}") from None
+    plugin_settings(config)
+    return config
+
+
+def plugin_settings(config: MkDocsConfig) -> BranchesConfig:
     plugin = config.plugins.get("branches")
     if plugin is None or not isinstance(plugin.config, BranchesConfig):
         raise CommandError("mkdocs.yml 的 plugins 里没有启用 branches")
     return plugin.config
+
+
+def load_plugin_config(config_file: Path) -> BranchesConfig:
+    """The `branches` plugin's settings from mkdocs.yml, validated as MkDocs would."""
+    return plugin_settings(load_site_config(config_file))
 
 
 def check_content(config_file: Path) -> Problems:
@@ -426,14 +439,24 @@ def publish(config_file: Path, site_dir: Path | None, zip_path: Path | None, int
             "内部审阅版包含草稿、待审核的新闻和组织生活记录。"
             "要生成内部审阅版，请运行 python -m mkdocs_branches publish --internal"
         )
-    if not config_file.is_file():
-        raise CommandError(f"找不到 {config_file}：请在网站文件夹（有 mkdocs.yml 的那一层）里运行这个命令")
-    if internal and site_dir is None:
-        site_dir = config_file.resolve().parent / "site-internal"
+    _show_build_messages()
+    config = load_site_config(config_file)
+    root = config_file.resolve().parent
+    if site_dir is not None:
+        target = site_dir.absolute()
+    else:
+        target = root / "site-internal" if internal else Path(config.site_dir)
+    # Before anything is written or removed: the build empties its folder, and the swap replaces it.
+    content_dir = plugin_settings(config).content_dir
+    problem = safety.site_dir_problem(target, root, content_dir, config.docs_dir)
+    if problem is None and zip_path is not None:
+        problem = safety.zip_problem(zip_path.absolute(), target, root, content_dir, config.docs_dir)
+    if problem:
+        raise CommandError(problem)
     saved = os.environ.get("BRANCHES_EDITION")
     os.environ["BRANCHES_EDITION"] = "internal" if internal else "public"  # over mkdocs.yml's `edition`
     try:
-        target = _publish(config_file, site_dir)
+        _publish(config, target)
     finally:
         if saved is None:
             del os.environ["BRANCHES_EDITION"]
@@ -452,19 +475,11 @@ def publish(config_file: Path, site_dir: Path | None, zip_path: Path | None, int
         )
 
 
-def _publish(config_file: Path, site_dir: Path | None) -> Path:
-    """Build into a folder beside the site, swap it in on success; returns the site's folder."""
+def _publish(config: MkDocsConfig, target: Path) -> None:
+    """Build into a folder beside the site, swap it in on success."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    _show_build_messages()
-    try:
-        config = load_config(str(config_file), site_dir=str(site_dir) if site_dir else None)
-    except (Abort, MkDocsException) as exc:
-        raise CommandError(f"mkdocs.yml 的设置有误：{exc}") from None
-    target = Path(config.site_dir)
     pub.recover(target)
     staging = pub.staging_dir(target)
     config.site_dir = str(staging)
@@ -481,4 +496,3 @@ def _publish(config_file: Path, site_dir: Path | None) -> Path:
     finally:
         config.plugins.on_shutdown()
     pub.swap_in(staging, target)
-    return target

@@ -32,6 +32,7 @@ from .pages.base import edition_of
 from .pages.data import SCRIPTS, STYLESHEETS
 from .pages.review import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
+from .safety import site_dir_problem
 from .urls import uri_to_url
 
 log = get_plugin_logger(__name__)
@@ -67,6 +68,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         except ValueError as exc:
             raise PluginError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
         self.root = Path(config.config_file_path or ".").resolve().parent
+        # MkDocs empties the site folder after `on_config`: refuse one that holds or is a source folder.
+        problem = site_dir_problem(Path(config.site_dir), self.root, self.config.content_dir, config.docs_dir)
+        if problem:
+            raise PluginError(problem)
         if self.dirty and config.config_file_path and os.path.isfile(config.config_file_path):
             self.config_text = Path(config.config_file_path).read_bytes()  # a change rebuilds every page
         try:
