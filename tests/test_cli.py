@@ -263,3 +263,52 @@ def test_a_site_dir_in_mkdocs_yml_is_guarded_too(project: SiteProject) -> None:
     for result in (project.build(), run(project, "publish")):
         assert result.returncode != 0 and "它就是内容文件夹 branches" in result.stderr
         assert sources(project) == before
+
+
+WRONG_OPTIONS = """\
+      list_page_size: 0
+      branch_latest: -1
+      image_quality: 高
+      image_widths: [0, 20000]
+      review_required: 'yes'
+      edition: 内部
+      lisst_page_size: 3
+      activity_types:
+        支委会: 每月
+        其他:
+        其它:
+"""
+
+
+def test_wrong_plugin_options_are_all_explained_in_chinese(project: SiteProject) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    config = project.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("      list_page_size: 20\n", WRONG_OPTIONS),
+        encoding="utf-8",
+    )
+    expected = [
+        "branches 的 list_page_size 设置有误：应该至少是 1，现在是 0",
+        "branches 的 branch_latest 设置有误：应该至少是 0，现在是 -1",
+        "branches 的 image_quality 设置有误：应该是一个整数，例如 80，现在是“高”",
+        "branches 的 image_widths 设置有误：应该是 1 到 16383 之间的整数的列表",
+        "branches 的 review_required 设置有误：应该是 true 或 false，现在是“yes”",
+        "branches 的 edition 设置有误：只能是 public 或 internal，现在是“内部”",
+        "活动类型“其他”和“其它”的网址相同（types/qi-ta/）",
+    ]
+    for result in (run(project, "check"), project.build(), run(project, "publish")):
+        assert result.returncode != 0
+        for text in expected:
+            assert text in result.stderr, (text, result.stderr)
+        assert "Expected" not in result.stderr and "Traceback" not in result.stderr
+        assert not (project.root / "site").exists()
+    build = project.build()
+    assert "设置“lisst_page_size”网站不认识，这一行不起作用。是不是想写“list_page_size”？" in build.stderr
+    assert "Config value" not in build.stderr  # MkDocs' English framing
+
+
+def test_a_mistake_elsewhere_in_mkdocs_yml_is_named(project: SiteProject) -> None:
+    (project.root / "mkdocs.yml").write_text("site_name: [\n", encoding="utf-8")
+    result = run(project, "check")
+    assert result.returncode == 2 and "mkdocs.yml 的设置有误：" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import sys
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from .docx_import import Draft
+    from .plugin import BranchesPlugin
 
 
 class CommandError(click.ClickException):
@@ -43,19 +45,48 @@ def load_site_config(config_file: Path) -> MkDocsConfig:
     if not config_file.is_file():
         raise CommandError(f"找不到 {config_file}：请在网站文件夹（有 mkdocs.yml 的那一层）里运行这个命令")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logged = _Collected()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(logged)
+    logger.propagate = False
     try:
         config = load_config(str(config_file))
     except (Abort, ConfigurationError) as exc:
-        raise CommandError(f"mkdocs.yml 的设置有误：{exc}") from None
+        errors = [r.getMessage() for r in logged.records if r.levelno >= logging.ERROR]
+        raise CommandError(f"mkdocs.yml 的设置有误：{'；'.join(errors) or exc}") from None
+    finally:
+        logger.removeHandler(logged)
+        logger.propagate = True
+    for record in logged.records:
+        click.echo(f"{Severity.WARNING.value}  mkdocs.yml: {record.getMessage()}", err=True)
     plugin_settings(config)
     return config
 
 
-def plugin_settings(config: MkDocsConfig) -> BranchesConfig:
+class _Collected(logging.Handler):
+    """MkDocs' messages about mkdocs.yml, kept to be shown in a sentence of ours."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _plugin(config: MkDocsConfig) -> BranchesPlugin:
+    from .plugin import BranchesPlugin
+
     plugin = config.plugins.get("branches")
-    if plugin is None or not isinstance(plugin.config, BranchesConfig):
+    if not isinstance(plugin, BranchesPlugin):
         raise CommandError("mkdocs.yml 的 plugins 里没有启用 branches")
-    return plugin.config
+    if plugin.config_errors:
+        raise CommandError("\n".join(plugin.config_errors))
+    return plugin
+
+
+def plugin_settings(config: MkDocsConfig) -> BranchesConfig:
+    return _plugin(config).config
 
 
 def load_plugin_config(config_file: Path) -> BranchesConfig:
@@ -64,14 +95,15 @@ def load_plugin_config(config_file: Path) -> BranchesConfig:
 
 
 def check_content(config_file: Path) -> Problems:
-    settings = load_plugin_config(config_file)
-    try:
-        types = activity_types(settings.activity_types)
-    except ValueError as exc:
-        raise CommandError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
+    config = load_site_config(config_file)
+    plugin = _plugin(config)
+    settings = plugin.config
+    types = activity_types(settings.activity_types)
     root = config_file.resolve().parent
     content, problems = load_content(root, settings_from(settings.content_dir, settings.branch_types, types))
     problems.extend(select_published(content, settings.review_required)[1])
+    for warning in plugin.config_warnings:
+        problems.warning(config_file.name, warning)
     return problems
 
 
@@ -101,11 +133,11 @@ def check(config_file: Path, strict: bool) -> None:
 
 def _site(config_file: Path) -> tuple[Path, BranchesConfig, list[ActivityType]]:
     settings = load_plugin_config(config_file)
-    try:
-        types = activity_types(settings.activity_types)
-    except ValueError as exc:
-        raise CommandError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
-    return config_file.resolve().parent / settings.content_dir, settings, types
+    return (
+        config_file.resolve().parent / settings.content_dir,
+        settings,
+        activity_types(settings.activity_types),
+    )
 
 
 def _create(path: Path, data: str | bytes) -> None:
@@ -396,8 +428,6 @@ def import_photos(source: Path, item: Path) -> None:
 
 def _show_build_messages() -> None:
     """Warnings and errors from the build, labelled in Chinese like `check` prints them."""
-    import logging
-
     labels = {logging.WARNING: "警告", logging.ERROR: "错误", logging.CRITICAL: "错误"}
 
     class Chinese(logging.Formatter):

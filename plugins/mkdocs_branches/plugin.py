@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -20,7 +21,7 @@ from mkdocs.structure.pages import Page
 
 from .assemble import assemble
 from .chrome import Chrome
-from .config import BranchesConfig, activity_types
+from .config import BranchesConfig, activity_types, describe
 from .dirty import MemoryBytecodeCache, Outputs, merge_search_index
 from .errors import Problems, Severity, summary
 from .images import ImageSettings
@@ -53,6 +54,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.manifests: dict[str, dict[str, Any]] = {}  # image cache entries already read
         self.stamps = Stamps()
         self.bytecode = MemoryBytecodeCache()
+        self.config_errors: list[str] = []  # what is wrong with the options, in Chinese (`load_config`)
+        self.config_warnings: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -62,11 +65,18 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_notice)
 
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
+        """MkDocs would frame the options' Chinese messages in English; `on_config` reports them instead."""
+        self.config_errors, self.config_warnings = describe(*super().load_config(options, config_file_path))
+        return [], []
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        try:
-            types = activity_types(self.config.activity_types)
-        except ValueError as exc:
-            raise PluginError(f"mkdocs.yml 里 branches 的 activity_types 设置有误：{exc}") from None
+        for warning in self.config_warnings:
+            log.warning(warning)
+        if self.config_errors:
+            raise PluginError("\n".join(self.config_errors))
         self.root = Path(config.config_file_path or ".").resolve().parent
         # MkDocs empties the site folder after `on_config`: refuse one that holds or is a source folder.
         problem = site_dir_problem(Path(config.site_dir), self.root, self.config.content_dir, config.docs_dir)
@@ -94,31 +104,35 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             theme["font"] = False  # Google Fonts are unreachable where these sites are published
         config.extra_css.extend(STYLESHEETS)
         config.extra_javascript.extend(SCRIPTS)
-        try:
-            self.image_settings = ImageSettings(
-                tuple(self.config.image_widths),
-                self.config.image_quality,
-                self.config.image_keep_exif,
-                self.config.image_publish_original,
-            )
-        except ValueError as exc:
-            raise PluginError(f"mkdocs.yml 里 branches 的图片设置有误：{exc}") from None
-        self.options = Options(
+        self.image_settings = self.images()
+        self.options = self.options_for(config, self.edition)
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        return config
+
+    def options_for(self, config: MkDocsConfig, edition: Edition) -> Options:
+        """What the pages of `edition` depend on, from mkdocs.yml (also for `check`)."""
+        return Options(
             site_name=config.site_name,
             site_url=config.site_url,
             use_directory_urls=config.use_directory_urls,
-            edition=self.edition,
+            edition=edition,
             content_dir=self.config.content_dir,
             review_required=self.config.review_required,
             allow_raw_html=self.config.allow_raw_html,
             branch_latest=self.config.branch_latest,
             home_latest=self.config.home_latest,
             branch_types=tuple(self.config.branch_types),
-            types=tuple(types),
+            types=tuple(activity_types(self.config.activity_types)),
             public_dashboard=self.config.public_dashboard,
         )
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        return config
+
+    def images(self) -> ImageSettings:
+        return ImageSettings(
+            tuple(self.config.image_widths),
+            self.config.image_quality,
+            self.config.image_keep_exif,
+            self.config.image_publish_original,
+        )
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         if self.dirty:  # MkDocs makes a new theme environment per rebuild: keep the compiled templates
