@@ -20,6 +20,9 @@ from .errors import Problem
 _FULLWIDTH_KEY = re.compile(r"^\s*([^\s:：#'\"-][^\s:：#'\"]*)\s*：")
 _FULLWIDTH_MARKS = {"－": "-", "　": "空格", "，": ",", "［": "[", "］": "]", "｛": "{", "｝": "}", "＃": "#"}
 _DELIMITER = re.compile(r"^(---|\.\.\.)\s*$")
+# What YAML refuses to read (its reader's NON_PRINTABLE, tab and line breaks aside): pasted from a web page
+# or Word, invisible in an editor.
+_CONTROL = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 # libyaml where available (~10× faster, same nodes and marks).
@@ -116,6 +119,16 @@ def _typing_slips(lines: list[str], path: str, first: int = 2, where: str = "信
     """What YAML would report confusingly: tabs, full-width colons and other full-width marks."""
     problems = []
     for number, line in enumerate(lines, start=first):
+        if m := _CONTROL.search(line):
+            problems.append(
+                Problem(
+                    path,
+                    f"这一行第 {m.start() + 1} 个字是看不见的控制字符（U+{ord(m.group()):04X}）",
+                    "常见于从网页或 Word 复制过来的文字：请删掉这一行，重新输入",
+                    number,
+                )
+            )
+            continue
         if line.startswith("\t") or (line[: len(line) - len(line.lstrip())].count("\t")):
             problems.append(
                 Problem(
@@ -150,6 +163,7 @@ def _typing_slips(lines: list[str], path: str, first: int = 2, where: str = "信
     return problems
 
 
+_TOO_DEEP = ("{where}里的列表或缩进套了太多层", "请对照编辑指南里的示例，每个键写成一行“键: 值”")
 _YAML_HINTS = [
     (
         "mapping values are not allowed",
@@ -162,6 +176,7 @@ _YAML_HINTS = [
     ("did not find expected '-' indicator", "列表的缩进不对", "列表里每一项都以“- ”开头，并且左边对齐"),
     ("found undefined alias", "这一行有多余的 * 号", "以 * 或 & 开头的值请加上英文引号"),
     ("while scanning a quoted scalar", "引号没有成对", "请检查这一行的引号，开头和结尾都要有"),
+    ("exceeded maximum nesting depth", *_TOO_DEEP),
 ]
 
 
@@ -266,7 +281,8 @@ def _read_yaml(
         detail = f"{exc.problem or ''} {exc.context or ''}"
         for needle, message, hint in _YAML_HINTS:
             if needle in detail:
-                raise HeaderError([Problem(path, message, hint.replace("{where}", where), line)]) from None
+                message, hint = (text.replace("{where}", where) for text in (message, hint))
+                raise HeaderError([Problem(path, message, hint, line)]) from None
         raise HeaderError(
             [Problem(path, f"{where}格式错误（{exc.problem}）", "请对照编辑指南里的示例检查这一行", line)]
         ) from None
@@ -274,5 +290,8 @@ def _read_yaml(
         raise HeaderError(
             [Problem(path, f"{where}格式错误（{exc}）", "请对照编辑指南里的示例检查")]
         ) from None
+    except RecursionError:  # nested deeper than Python builds, not as deep as libyaml refuses
+        message, hint = (text.replace("{where}", where) for text in _TOO_DEEP)
+        raise HeaderError([Problem(path, message, hint)]) from None
     finally:
         loader.dispose()

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import cast
 from urllib.parse import unquote
 
-from . import records, schema
+from . import records, safety, schema
 from .config import ActivityType
 from .dates import DateError, When, split_file_stem
 from .errors import Problem, Problems
@@ -43,7 +43,7 @@ Signature = tuple[int, int, int, int] | None  # (mtime_ns, size, mode, inode) fr
 def signature(path: str) -> Signature:
     try:
         st = os.lstat(path)
-    except OSError:
+    except (OSError, ValueError):
         return None
     return (st.st_mtime_ns, st.st_size, st.st_mode, st.st_ino)
 
@@ -126,12 +126,16 @@ class _Reader:
         """Where `path` really is, relative to the content folder; a problem and None if that is
         outside it (through a symlink or `..`)."""
         parent = self.real_dirs.get(path.parent)
-        if parent is not None and path.name not in ("", ".", "..") and not path.is_symlink():
+        link = safety.is_link(path)
+        if parent is not None and path.name not in ("", ".", "..") and not link:
             return f"{parent}/{path.name}" if parent else path.name
         # Slow path: resolve the whole chain once, then remember the folder for its siblings.
-        real = path.resolve()
-        if real == self.real_base or self.real_base in real.parents:
-            if not path.is_symlink() and real != self.real_base:
+        real = safety.resolve(path)
+        if real is None:
+            self.broken_link(shown, line)
+            return None
+        if safety.within(real, self.real_base):
+            if not link and real != self.real_base:
                 self.real_dirs[path.parent] = self._rel_real(real.parent)
             return self._rel_real(real)
         self.problems.error(
@@ -141,6 +145,14 @@ class _Reader:
             line,
         )
         return None
+
+    def broken_link(self, shown: str, line: int | None = None) -> None:
+        self.problems.error(
+            shown,
+            "这是一个快捷方式（链接），它指向的文件不存在",
+            "请删掉这个快捷方式，把文件本身复制到这里",
+            line,
+        )
 
     def _rel_real(self, real: Path) -> str:
         rel = real.relative_to(self.real_base).as_posix()
@@ -179,6 +191,9 @@ class _Reader:
         """A content file's bytes, noted as looked at; a problem and None if it cannot be read."""
         shown = self.rel(path)
         self.touch(path)
+        if not safety.is_file(path):  # a link to nothing, or round in a loop
+            self.broken_link(shown)
+            return None
         if self.inside(path, shown) is None:
             return None
         try:
@@ -216,6 +231,9 @@ class _Reader:
             return None
         index = folder / "index.md"
         self.touch(index)
+        if safety.is_link(index) and not safety.is_file(index):
+            self.broken_link(self.rel(index))
+            return None
         if not index.is_file():
             self.problems.error(
                 shown,
@@ -273,7 +291,12 @@ class _Reader:
         shown = self.rel(path)
         values = schema.read_fields(doc.header, schema.ITEM_FIELDS, shown, self.problems)
         get = _getter(values)
-        when = self._when(path.stem, values, shown)
+        written = {
+            schema.find_field(k, schema.ITEM_FIELDS)
+            for k, e in doc.header.items()
+            if e.value not in (None, "")
+        }
+        when = self._when(path.stem, values, shown, any(f is not None and f.name == "date" for f in written))
         item_type = get("type", "")
         if item_type and item_type not in self.settings.activity_types:
             self.problems.error(
@@ -345,7 +368,8 @@ class _Reader:
         types = self.settings.activity_types
         return tuple(records.read(path.suffix, data, self.rel(path), branch_id, types, self.problems))
 
-    def _when(self, stem: str, values: dict[str, schema.Value], shown: str) -> When | None:
+    def _when(self, stem: str, values: dict[str, schema.Value], shown: str, written: bool) -> When | None:
+        """The item's date; `written`: the header gives one (reported already if it could not be read)."""
         try:
             name_date, _ = split_file_stem(stem)
         except DateError as exc:
@@ -354,6 +378,8 @@ class _Reader:
             )
             return None
         given = values.get("date")
+        if given is None and written:
+            return None
         if given is None:
             if name_date is None:
                 self.problems.error(
@@ -403,6 +429,10 @@ class _Reader:
                 for image in sorted(folder.iterdir()):
                     if image.suffix.lower() not in IMAGE_SUFFIXES:
                         continue
+                    if not safety.is_file(image):
+                        if safety.is_link(image):
+                            self.broken_link(self.rel(image))
+                        continue  # a folder named like a photo
                     rel = self.inside(image, self.rel(image))
                     if rel is not None:
                         photos.append(Photo(rel))
@@ -440,10 +470,13 @@ class _Reader:
             return None
         path = Path(os.path.normpath(folder / pure))
         self.touch(path)
+        if safety.is_link(path) and not safety.is_file(path):
+            self.broken_link(shown, line)
+            return None
         real = self.inside(path, shown, line)
         if real is None:
             return None
-        if not path.is_file():
+        if not safety.is_file(path):
             self.problems.error(
                 shown,
                 f"找不到图片“{given}”",

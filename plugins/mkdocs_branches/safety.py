@@ -1,11 +1,13 @@
 """Guards on the paths the tools write to and follow.
 
 - The site folder is emptied before every build: it must never be, hold, or lie in a folder of sources.
-- A link may loop or name a path the file system refuses: `resolve` then says so instead of raising.
+- A link may loop or name a path the file system refuses: `resolve`, `is_link`, `is_file`, `is_dir` and
+  `exists` then answer instead of raising.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -19,6 +21,37 @@ def resolve(path: Path) -> Path | None:
 
 def within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+def is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False
+
+
+def is_file(path: Path) -> bool:
+    """A file, or a link to one; False for a link loop or a name the file system refuses."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def exists(path: Path) -> bool:
+    """Whether anything is at `path`, a dangling link included; False for a name the system refuses."""
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def shown(path: Path, root: Path) -> str:

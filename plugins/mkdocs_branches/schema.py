@@ -33,7 +33,7 @@ def whole_number(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueProblem("应该是一个整数，例如 35")
     if isinstance(value, str):
-        if not value.strip().isdigit():
+        if not value.strip().isdecimal():  # not isdigit: `²³` is a digit int() cannot read
             raise ValueProblem(f"应该是一个整数，例如 35（现在是“{value}”，请去掉“人”等文字）")
         value = int(value.strip())
     if value < 0:
@@ -81,7 +81,9 @@ def honors(value: object) -> tuple[Honor, ...]:
             title = _first(entry, "title", "名称")
             if not title:
                 raise ValueProblem("每项荣誉都要有 title（名称），例如 {year: 2023, title: 先进基层党组织}")
-            if year is not None and not (isinstance(year, int) or str(year).strip().isdigit()):
+            if isinstance(year, bool) or (
+                year is not None and not (isinstance(year, int) or str(year).strip().isdecimal())
+            ):
                 raise ValueProblem(f"荣誉的年份“{year}”应该是四位数字，例如 2023")
             result.append(Honor(text(title), int(str(year)) if year is not None else None))
         else:

@@ -1,0 +1,106 @@
+"""Content as careless or unlucky editors leave it (issue 15): every case a message naming the file and
+what to do, never a traceback, and nothing changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES
+from mkdocs_branches.loader import Settings, load_content
+from PIL import Image
+
+from conftest import SiteProject, tree_hashes
+
+SETTINGS = Settings("branches", tuple(DEFAULT_BRANCH_TYPES), tuple(DEFAULT_ACTIVITY_TYPES))
+ITEM = "title: 新闻\ntype: 支委会\nreviewer: 王"
+
+
+def problems(root: Path) -> list[str]:
+    before = tree_hashes(root / "branches")
+    _, found = load_content(root, SETTINGS)
+    assert tree_hashes(root / "branches") == before
+    return [f"{p.severity.value} {p}" for p in found.sorted()]
+
+
+def photo(path: Path, size: tuple[int, int] = (64, 48), fmt: str = "JPEG") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, "red").save(path, fmt)
+    return path
+
+
+@pytest.fixture
+def branch(project: SiteProject) -> SiteProject:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    return project
+
+
+def test_symlink_loops_are_named_not_raised(branch: SiteProject) -> None:
+    news = branch.root / "branches/jg1/news"
+    branch.item("jg1", "2024-03-13-x.md", ITEM)
+    (news / "2024-03-13-x").mkdir()
+    os.symlink("a.jpg", news / "2024-03-13-x/a.jpg")
+    os.symlink("loop.md", news / "loop.md")
+    os.symlink("nothing.jpg", news / "2024-03-13-x/b.jpg")
+    branch.item("jg1", "2024-03-14-y.md", ITEM + "\ncover: 2024-03-13-x/b.jpg")
+    link = "这是一个快捷方式（链接），它指向的文件不存在。请删掉这个快捷方式，把文件本身复制到这里"
+    assert problems(branch.root) == [
+        f"错误 branches/jg1/news/2024-03-13-x/a.jpg: {link}",
+        f"错误 branches/jg1/news/2024-03-13-x/b.jpg: {link}",  # the link, not the file it names
+        f"错误 branches/jg1/news/2024-03-14-y.md:5: {link}",
+        f"错误 branches/jg1/news/loop.md: {link}",
+    ]
+
+
+def test_a_path_longer_than_the_file_system_allows_is_not_found(branch: SiteProject) -> None:
+    branch.item("jg1", "2024-03-13-x.md", ITEM + "\ncover: " + "长" * 200 + ".jpg")
+    assert problems(branch.root) == [
+        f"错误 branches/jg1/news/2024-03-13-x.md:5: 找不到图片“{'长' * 200}.jpg”。请检查文件名（包括大小写和扩展名 .jpg/.png）是否和文件夹里的一致"
+    ]
+
+
+def test_numbers_in_other_scripts(branch: SiteProject) -> None:
+    branch.branch(
+        "jg1",
+        "name: 支部\nbrand: 品牌\nmembers: ²³\nhonors:\n  - {year: ²⁰²³, title: 先进}\n  - {year: true, title: 优秀}",
+    )
+    branch.branch("jg2", "name: 支部二\nbrand: 品牌\nmembers: ２３")  # full-width digits are digits
+    found = problems(branch.root)
+    assert found == [
+        "错误 branches/jg1/index.md:4: “members”的值不对：应该是一个整数，例如 35（现在是“²³”，请去掉“人”等文字）",
+        "错误 branches/jg1/index.md:5: “honors”的值不对：荣誉的年份“²⁰²³”应该是四位数字，例如 2023",
+    ]
+    content, _ = load_content(branch.root, SETTINGS)
+    assert content.branches["jg2"].members == 23
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("tags: " + "[" * 400 + "]" * 400, "信息头里的列表或缩进套了太多层"),
+        ("tags: " + "[" * 20000 + "]" * 20000, "信息头里的列表或缩进套了太多层"),
+        ("".join(" " * i + f"k{i}:\n" for i in range(1500)), "信息头里的列表或缩进套了太多层"),
+    ],
+)
+def test_headers_nested_thousands_deep(branch: SiteProject, header: str, expected: str) -> None:
+    branch.item("jg1", "2024-03-13-x.md", f"title: x\ntype: 支委会\n{header}")
+    (found,) = problems(branch.root)
+    assert expected in found and found.startswith("错误 branches/jg1/news/2024-03-13-x.md")
+
+
+def test_control_characters_in_a_header_are_shown_with_their_line(branch: SiteProject) -> None:
+    branch.item("jg1", "2024-03-13-x.md", "title: 会议\x01记录\ntype: 支委会\nauthor: 李\x7f明")
+    assert problems(branch.root) == [
+        "错误 branches/jg1/news/2024-03-13-x.md:2: 这一行第 10 个字是看不见的控制字符（U+0001）。常见于从网页或 Word 复制过来的文字：请删掉这一行，重新输入",
+        "错误 branches/jg1/news/2024-03-13-x.md:4: 这一行第 10 个字是看不见的控制字符（U+007F）。常见于从网页或 Word 复制过来的文字：请删掉这一行，重新输入",
+    ]
+
+
+def test_an_unreadable_header_date_gets_one_message(branch: SiteProject) -> None:
+    branch.item("jg1", "nodate.md", ITEM + "\n日期: 2024-02-30")
+    branch.item("jg1", "2024-03-01-x.md", ITEM + "\n日期: 3月1日")
+    assert problems(branch.root) == [
+        "错误 branches/jg1/news/2024-03-01-x.md:5: “日期”的值不对：无法识别日期“3月1日”，请写成 2024-03-13、2024-03-13 14:30 或 2024年3月13日",
+        "错误 branches/jg1/news/nodate.md:5: “日期”的值不对：日期 2024年2月30日 不存在（请检查月份和日子）",
+    ]
