@@ -104,3 +104,47 @@ def test_an_unreadable_header_date_gets_one_message(branch: SiteProject) -> None
         "错误 branches/jg1/news/2024-03-01-x.md:5: “日期”的值不对：无法识别日期“3月1日”，请写成 2024-03-13、2024-03-13 14:30 或 2024年3月13日",
         "错误 branches/jg1/news/nodate.md:5: “日期”的值不对：日期 2024年2月30日 不存在（请检查月份和日子）",
     ]
+
+
+def test_files_the_editor_cannot_see_are_skipped(branch: SiteProject) -> None:
+    news = branch.root / "branches/jg1/news"
+    branch.item("jg1", "2024-03-13-x.md", ITEM)
+    photo(news / "2024-03-13-x/01.jpg")
+    apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(range(256))
+    for name in ("._2024-03-13-x.md", "2024-03-13-x/._01.jpg", ".DS_Store", "2024-03-13-x/Thumbs.db"):
+        (news / name).write_bytes(apple_double)
+    os.symlink("user@host.1234:1700000000", news / ".#2024-03-13-x.md")  # Emacs' lock: a dangling link
+    (news / "~$2024-03-13-x.md").write_bytes(b"\x0bWPS lock")
+    (branch.root / "branches/._jg1").write_bytes(apple_double)
+    (branch.root / "branches/jg1/records").mkdir()
+    (branch.root / "branches/jg1/records/~$2024.xlsx").write_bytes(b"lock")
+    assert problems(branch.root) == []
+    content, _ = load_content(branch.root, SETTINGS)
+    (item,) = content.items
+    assert [p.path for p in item.photos] == ["jg1/news/2024-03-13-x/01.jpg"]
+
+
+def test_news_that_would_be_missed_is_named(branch: SiteProject) -> None:
+    news = branch.root / "branches/jg1/news"
+    for name in (
+        "2024-03-01-a.MD",
+        "2024-03-02-b.markdown",
+        "2024-03-03-c.md.txt",
+        "说明.txt",
+        "2024-03-04-d.docx",
+    ):
+        (news / name).parent.mkdir(parents=True, exist_ok=True)
+        (news / name).write_text(f"---\n{ITEM}\n---\n", encoding="utf-8")
+    branch.item("jg1", "2024/2024-03-05-e.md", ITEM)
+    branch.item("jg1", "2024-03-06-f/2024-03-06-f.md", ITEM)
+    branch.item("jg1", "2024-03-06-f.md", ITEM)
+    photo(news / "2024-03-06-f/01.jpg")
+    hint = "如果这是一条新闻，请把文件名改成"
+    stray = "这条新闻放在了子文件夹里，没有读取。新闻文件要直接放在支部的 news 文件夹里（和新闻同名的文件夹里只放照片）；请把它移到 news 文件夹里"
+    assert problems(branch.root) == [
+        f"警告 branches/jg1/news/2024-03-01-a.MD: 这个文件没有读取：新闻的文件名要以小写的 .md 结尾。{hint}“2024-03-01-a.md”",
+        f"警告 branches/jg1/news/2024-03-02-b.markdown: 这个文件没有读取：新闻的文件名要以小写的 .md 结尾。{hint}“2024-03-02-b.md”",
+        f"警告 branches/jg1/news/2024-03-03-c.md.txt: 这个文件没有读取：新闻的文件名要以小写的 .md 结尾。{hint}“2024-03-03-c.md”",
+        f"警告 branches/jg1/news/2024-03-06-f/2024-03-06-f.md: {stray}",
+        f"警告 branches/jg1/news/2024/2024-03-05-e.md: {stray}",
+    ]

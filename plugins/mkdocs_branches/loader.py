@@ -23,6 +23,7 @@ from .model import Branch, Content, NewsItem, Photo
 
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"}
+_MARKDOWN_SUFFIXES = ("md", "markdown", "mdown", "mkd")
 _MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 
 
@@ -78,7 +79,7 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
         return content, problems
     reader = _Reader(root, base, settings, problems, {} if cache is None else cache)
     for entry in sorted(base.iterdir()):
-        if entry.name.startswith((".", "_")) or not entry.is_dir():
+        if safety.hidden(entry.name) or entry.name.startswith("_") or not entry.is_dir():
             continue
         branch = reader.branch(entry)
         if branch is None:
@@ -87,11 +88,18 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
         own: dict[str, NewsItem] = {}
         news = entry / "news"
         if news.is_dir() and reader.inside_dir(news, reader.rel(news)):
-            for path in sorted(news.glob("*.md")):
-                item = reader.item(branch.id, path)
-                if item is not None:
-                    content.items.append(item)
-                    own[item.slug] = item
+            for path in sorted(news.iterdir()):
+                if safety.hidden(path.name):
+                    continue
+                if safety.is_dir(path):
+                    reader.stray_news(path)
+                elif path.suffix == ".md":
+                    item = reader.item(branch.id, path)
+                    if item is not None:
+                        content.items.append(item)
+                        own[item.slug] = item
+                else:
+                    reader.not_news(path)
         folder = entry / "records"
         if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
             for recorded in reader.meetings(branch.id, folder):
@@ -334,11 +342,41 @@ class _Reader:
             body_line=doc.body_line,
         )
 
+    def not_news(self, path: Path) -> None:
+        """A file in `news/` that looks like news but is not read: `X.MD`, `x.markdown`, `x.md.txt`."""
+        name = path.name
+        stem, _, suffix = name.rpartition(".")
+        if suffix.lower() == "txt" and stem.lower().endswith(".md"):
+            stem = stem[:-3]
+        elif suffix.lower() not in _MARKDOWN_SUFFIXES:
+            return
+        self.problems.warning(
+            self.rel(path),
+            "这个文件没有读取：新闻的文件名要以小写的 .md 结尾",
+            f"如果这是一条新闻，请把文件名改成“{stem}.md”",
+        )
+
+    def stray_news(self, folder: Path) -> None:
+        """News files put in a subfolder of `news/` (a photo folder, a folder per year) are not read: say so."""
+        self.remembered(folder, lambda: self._stray_news(folder))
+
+    def _stray_news(self, folder: Path) -> None:
+        for top, dirs, files in os.walk(folder):  # never into links: no loops
+            self.touch(Path(top))
+            dirs[:] = sorted(d for d in dirs if not safety.hidden(d))
+            for name in sorted(files):
+                if not safety.hidden(name) and name.rpartition(".")[2].lower() in _MARKDOWN_SUFFIXES:
+                    self.problems.warning(
+                        self.rel(Path(top) / name),
+                        "这条新闻放在了子文件夹里，没有读取",
+                        "新闻文件要直接放在支部的 news 文件夹里（和新闻同名的文件夹里只放照片）；请把它移到 news 文件夹里",
+                    )
+
     def meetings(self, branch_id: str, folder: Path) -> list[records.Recorded]:
         """The meetings in a branch's `records/` folder, file by file."""
         found: list[records.Recorded] = []
         for path in sorted(folder.iterdir()):
-            if records.ignored(path.name):
+            if safety.hidden(path.name):
                 continue
             if path.is_dir():
                 self.problems.warning(
@@ -427,7 +465,7 @@ class _Reader:
             self.touch(folder)
             if folder.is_dir() and self.inside_dir(folder, self.rel(folder)):
                 for image in sorted(folder.iterdir()):
-                    if image.suffix.lower() not in IMAGE_SUFFIXES:
+                    if image.suffix.lower() not in IMAGE_SUFFIXES or safety.hidden(image.name):
                         continue
                     if not safety.is_file(image):
                         if safety.is_link(image):

@@ -28,7 +28,6 @@ SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx", ".xls")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Excel's password-protected .xlsx
 _ZIP = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream holding a protected workbook
-_SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 _REQUIRED = {f.name for f in schema.RECORD_FIELDS if f.required}
 
 _YAML_ENTRY = schema.Wording(add="请在这一项里加一行“{alias}: …”")
@@ -55,11 +54,6 @@ class _Unreadable(Exception):
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
         self.message, self.hint = message, hint
-
-
-def ignored(name: str) -> bool:
-    """Files a computer leaves by itself (.DS_Store, ._x, Office's ~$x.xlsx, Thumbs.db): skipped silently."""
-    return name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES
 
 
 def read(

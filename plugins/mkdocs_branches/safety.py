@@ -3,12 +3,21 @@
 - The site folder is emptied before every build: it must never be, hold, or lie in a folder of sources.
 - A link may loop or name a path the file system refuses: `resolve`, `is_link`, `is_file`, `is_dir` and
   `exists` then answer instead of raising.
+- Files a computer leaves by itself (`.DS_Store`, macOS `._x`, Office's `~$x`, editors' `.#x`) are not
+  content: `hidden` names them, and everything that reads content skips them.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
+
+
+def hidden(name: str) -> bool:
+    """A file or folder the editor does not see or did not make: skipped wherever content is read."""
+    return name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES
 
 
 def resolve(path: Path) -> Path | None:
