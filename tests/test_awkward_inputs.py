@@ -148,3 +148,47 @@ def test_news_that_would_be_missed_is_named(branch: SiteProject) -> None:
         f"警告 branches/jg1/news/2024-03-06-f/2024-03-06-f.md: {stray}",
         f"警告 branches/jg1/news/2024/2024-03-05-e.md: {stray}",
     ]
+
+
+def test_a_bare_photo_name_is_in_the_items_own_folder(branch: SiteProject) -> None:
+    """Contract: in `photos:` and `cover:`, `01.jpg` names a file of the item's photo folder; a path is
+    relative to the news folder (and a bare name found only there still works, as it always did)."""
+    news = branch.root / "branches/jg1/news"
+    for name in ("2024-03-13-x/01.jpg", "2024-03-13-x/02.jpg", "logo.jpg", "2024-03-13-x/logo.jpg"):
+        photo(news / name)
+    photo(news / "banner.jpg")
+    branch.item(
+        "jg1",
+        "2024-03-13-x.md",
+        ITEM
+        + "\n封面: 02.jpg\n图片:\n  - {文件: 01.jpg, 说明: 会场}\n  - 2024-03-13-x/02.jpg\n  - logo.jpg\n  - banner.jpg",
+    )
+    branch.item("jg1", "2024-03-14-y.md", ITEM + "\ncover: 03.jpg")
+    assert problems(branch.root) == [
+        "错误 branches/jg1/news/2024-03-14-y.md:5: 找不到图片“03.jpg”。请检查文件名（包括大小写和扩展名 .jpg/.png）是否和文件夹里的一致"
+    ]
+    content, _ = load_content(branch.root, SETTINGS)
+    item = next(i for i in content.items if i.slug == "2024-03-13-x")
+    assert item.cover == "jg1/news/2024-03-13-x/02.jpg"
+    assert [(p.path, p.caption) for p in item.photos] == [
+        ("jg1/news/2024-03-13-x/01.jpg", "会场"),
+        ("jg1/news/2024-03-13-x/02.jpg", ""),
+        ("jg1/news/2024-03-13-x/logo.jpg", ""),  # the item's own folder first
+        ("jg1/news/banner.jpg", ""),
+    ]
+
+
+def test_a_photo_shown_in_the_body_keeps_its_own_words(branch: SiteProject) -> None:
+    news = branch.root / "branches/jg1/news"
+    photo(news / "2024-04-20-x/a.png", fmt="PNG")
+    photo(news / "2024-04-20-x/p.png", fmt="PNG")
+    branch.item("jg1", "2024-04-20-x.md", ITEM, "正文。\n\n![社区服务](2024-04-20-x/p.png)\n")
+    content, _ = load_content(branch.root, SETTINGS)
+    (item,) = content.items
+    assert [(p.path, p.caption) for p in item.photos] == [
+        ("jg1/news/2024-04-20-x/a.png", ""),
+        ("jg1/news/2024-04-20-x/p.png", "社区服务"),
+    ]
+    assert branch.build().returncode == 0
+    gallery = branch.html("branches/jg1/gallery/")
+    assert 'data-caption="社区服务"' in gallery and 'alt="社区服务"' in gallery

@@ -320,7 +320,7 @@ class _Reader:
         photos = self._photos(news, path.stem, values, doc.body, doc.body_line, shown)
         cover = None
         if "cover" in values:
-            cover = self.image_path(news, get("cover"), shown, values["cover"].line)
+            cover = self.image_path(news, get("cover"), shown, values["cover"].line, news / path.stem)
         return NewsItem(
             branch_id=branch_id,
             slug=path.stem,
@@ -457,7 +457,7 @@ class _Reader:
                         line,
                     )
                     continue
-                rel = self.image_path(news, file, shown, line)
+                rel = self.image_path(news, file, shown, line, news / stem)
                 if rel:
                     photos.append(Photo(rel, caption))
         else:
@@ -474,11 +474,13 @@ class _Reader:
                     rel = self.inside(image, self.rel(image))
                     if rel is not None:
                         photos.append(Photo(rel))
-        known = {p.path for p in photos}
+        known = {p.path: n for n, p in enumerate(photos)}
         for rel, alt in self._body_images(news, body, shown, body_line):
             if rel not in known:
-                known.add(rel)
+                known[rel] = len(photos)
                 photos.append(Photo(rel, alt))
+            elif alt and not photos[known[rel]].caption:  # a folder photo the body shows: its own words
+                photos[known[rel]] = Photo(rel, alt)
         return tuple(photos)
 
     def _body_images(self, folder: Path, body: str, shown: str, body_line: int) -> list[tuple[str, str]]:
@@ -494,9 +496,19 @@ class _Reader:
                 found.append((rel, m["alt"]))
         return found
 
-    def image_path(self, folder: Path, given: str, shown: str, line: int | None) -> str | None:
-        """An image path from content → its path relative to the content folder, or a problem."""
+    def image_path(
+        self, folder: Path, given: str, shown: str, line: int | None, own: Path | None = None
+    ) -> str | None:
+        """An image path from content → its path relative to the content folder, or a problem. `given` is
+        relative to `folder`; a bare file name names a file in `own` (an item's photo folder) first."""
         given = given.replace("\\", "/").strip()
+        if (
+            own is not None
+            and "/" not in given
+            and given not in ("", ".", "..")
+            and safety.exists(own / given)
+        ):
+            folder = own
         pure = PurePosixPath(given)
         if pure.is_absolute() or re.match(r"^[a-zA-Z]:", given):
             self.problems.error(
