@@ -13,6 +13,7 @@ also gives MkDocs' own "built in" time; the rest is the file watcher (it polls e
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import shutil
@@ -63,7 +64,8 @@ def main() -> None:
     port = free_port()
     server = None
     news = root / "content/branches/b000/news"
-    added = [news / "2099-01-01-new-item.md", news / "2023-06-15-late.md"]
+    newest = f"{dt.date.today().year + 1}-12-31"  # the latest day an item may have: the newest item
+    added = [news / f"{newest}-new-item.md", news / "2023-06-15-late.md"]
     edited: dict[Path, str] = {}
     try:
         if not (root / "ours").is_dir():

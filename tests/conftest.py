@@ -7,6 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# HYPOTHESIS_PROFILE=long: the long run of the property tests (tests/test_site_properties.py reads it too).
+settings.register_profile(
+    "long", max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "3000")), deadline=None
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["browser"]  # the `browser` fixture

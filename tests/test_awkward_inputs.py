@@ -192,3 +192,135 @@ def test_a_photo_shown_in_the_body_keeps_its_own_words(branch: SiteProject) -> N
     assert branch.build().returncode == 0
     gallery = branch.html("branches/jg1/gallery/")
     assert 'data-caption="社区服务"' in gallery and 'alt="社区服务"' in gallery
+
+
+def test_dates_far_outside_the_branches_life_are_refused(branch: SiteProject) -> None:
+    import datetime as dt
+
+    nxt = dt.date.today().year + 1
+    bounds = f"请写 1921 年到 {nxt} 年之间的日期"
+    branch.branch("jg1", "name: 支部\nbrand: 品牌\nfounded: 0001-01")
+    branch.item("jg1", "0001-01-01-x.md", ITEM)
+    branch.item("jg1", "old.md", ITEM + "\n日期: 1024年3月1日")
+    branch.item("jg1", f"{nxt + 1}-01-01-y.md", ITEM)
+    branch.item("jg1", f"{nxt}-12-31-plan.md", ITEM)  # next year's plans are fine
+    records = branch.root / "branches/jg1/records"
+    records.mkdir()
+    (records / "2024.yaml").write_text(
+        "- 日期: 1900-05-04\n  活动类型: 支委会\n  主题: 会议\n", encoding="utf-8"
+    )
+    assert problems(branch.root) == [
+        f"错误 branches/jg1/index.md:4: “founded”的值不对：年份 1 不对，{bounds}",
+        f"错误 branches/jg1/news/0001-01-01-x.md: 文件名里的年份 1 不对，{bounds}。文件名要写成 年-月-日-简称.md，例如 2024-03-13-zhiweihui.md",
+        f"错误 branches/jg1/news/{nxt + 1}-01-01-y.md: 文件名里的年份 {nxt + 1} 不对，{bounds}。文件名要写成 年-月-日-简称.md，例如 2024-03-13-zhiweihui.md",
+        f"错误 branches/jg1/news/old.md:5: “日期”的值不对：年份 1024 不对，{bounds}",
+        f"错误 branches/jg1/records/2024.yaml:1: “日期”的值不对：年份 1900 不对，{bounds}",
+    ]
+
+
+def test_judging_never_starts_before_1921() -> None:
+    import datetime as dt
+
+    from mkdocs_branches.config import activity_types
+    from mkdocs_branches.dates import When
+    from mkdocs_branches.model import Branch, MeetingRecord
+    from mkdocs_branches.rules import evaluate, years_judged
+
+    branch = Branch("jg1", "支部", "品牌", "branches/jg1/index.md")
+    old = MeetingRecord("jg1", "x.yaml", 1, When(dt.date(1, 1, 1)), "支委会", "会议")
+    review = evaluate([branch], [], activity_types(DEFAULT_ACTIVITY_TYPES), dt.date(2024, 6, 1), [old])
+    assert min(r.period for r in review.results) == "1921"
+    assert years_judged(review)[-1] == 1921 and years_judged(review)[0] == 2024
+
+
+def error_lines(text: str, prefix: str) -> set[str]:
+    return {
+        line.split(prefix, 1)[1].strip()
+        for line in text.splitlines()
+        if prefix in line and "内容检查发现" not in line
+    }
+
+
+def test_check_finds_every_error_a_build_finds(branch: SiteProject) -> None:
+    """The issue's list of what `check` passed and `build` then refused, in one site; each once."""
+    import io
+    import subprocess
+    import sys
+
+    news = branch.root / "branches/jg1/news"
+    folder = news / "2024-03-13-x"
+    photo(folder / "00.jpg")
+    (folder / "01.jpg").write_bytes(b"")
+    buf = io.BytesIO()
+    Image.effect_noise((300, 200), 50).convert("RGB").save(buf, "JPEG")
+    (folder / "02.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    (folder / "03.jpg").write_text("不是照片", encoding="utf-8")
+    (folder / "04.jpg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    photo(folder / "05.jpg")
+    photo(folder / "05.png", fmt="PNG")
+    os.symlink("gone.jpg", folder / "06.jpg")
+    branch.item("jg1", "2024-03-13-x.md", ITEM, "[上一次](2024-03-01-gone.md)\n")
+    draft = branch.item("jg1", "2024-03-14-draft.md", "title: 草稿\ntype: 支委会\nstatus: draft")
+    (draft.with_suffix("")).mkdir()
+    (draft.with_suffix("") / "01.jpg").write_bytes(b"")  # a draft's photo fails the internal edition only
+    (branch.root / "docs/news.md").write_text("# 新闻\n", encoding="utf-8")
+    check = subprocess.run(
+        [sys.executable, "-m", "mkdocs_branches", "check"], cwd=branch.root, capture_output=True, text=True
+    )
+    public = branch.build()
+    internal = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", "site-internal"],
+        cwd=branch.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BRANCHES_EDITION": "internal"},
+    )
+    checked = error_lines(check.stdout, "错误  ")
+    built = error_lines(public.stderr, "ERROR   -  mkdocs_branches: ") | error_lines(
+        internal.stderr, "ERROR   -  mkdocs_branches: "
+    )
+    assert check.returncode == 1 and public.returncode == 1 and internal.returncode == 1
+    assert checked == built
+    assert [line.split(":", 1)[0] for line in sorted(checked)] == [
+        "branches/jg1/news/2024-03-13-x.md",  # the missing item it links to
+        "branches/jg1/news/2024-03-13-x/01.jpg",  # zero bytes
+        "branches/jg1/news/2024-03-13-x/02.jpg",  # cut in half
+        "branches/jg1/news/2024-03-13-x/03.jpg",  # text
+        "branches/jg1/news/2024-03-13-x/04.jpg",  # SVG
+        "branches/jg1/news/2024-03-13-x/05.jpg",  # 05.jpg and 05.png meet in one name
+        "branches/jg1/news/2024-03-13-x/05.png",
+        "branches/jg1/news/2024-03-13-x/06.jpg",  # a link to nothing, named as the editor sees it
+        "branches/jg1/news/2024-03-14-draft/01.jpg",
+        "docs/news.md",  # a hand-written page where the news list goes
+    ]
+
+
+def test_names_too_long_for_a_file_system_still_publish(branch: SiteProject) -> None:
+    stem = "2024-03-13-" + "学习贯彻党的二十大精神" * 7  # 77 characters: 231 bytes, pinyin far longer
+    folder = branch.root / "branches/jg1/news" / stem
+    photo(folder / ("现场照片" * 20 + ".jpg"), size=(640, 480))
+    branch.item("jg1", f"{stem}.md", ITEM + "\ntags: [" + "组织建设" * 30 + "]")
+    result = branch.build()
+    assert result.returncode == 0, result.stderr
+    site = branch.root / "site"
+    names = [p.name for p in site.rglob("*")]
+    assert max(len(n.encode()) for n in names) <= 255
+    (page,) = [p for p in (site / "branches/jg1/news").iterdir() if p.is_dir()]
+    assert len(page.name) <= 200 and (page / "index.html").is_file()
+    assert "<picture>" in (page / "index.html").read_text(encoding="utf-8")
+
+
+def test_links_to_names_with_spaces_resolve(branch: SiteProject) -> None:
+    """Python-Markdown reads `[上一条](2024-03-16-a b.md)` as a link to "2024-03-16-a b.md": so do we."""
+    photo(branch.root / "branches/jg1/news/2024-03-16-a b/01 现场.jpg")
+    branch.item("jg1", "2024-03-16-a b.md", ITEM)
+    branch.item(
+        "jg1",
+        "2024-03-17-c.md",
+        ITEM,
+        '[上一条](2024-03-16-a b.md "标题") ![现场](2024-03-16-a b/01 现场.jpg)\n',
+    )
+    result = branch.build()
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    page = branch.html("branches/jg1/news/2024-03-17-c/")
+    assert 'href="../2024-03-16-a-b-' in page and "<picture>" in page

@@ -312,3 +312,142 @@ def test_a_mistake_elsewhere_in_mkdocs_yml_is_named(project: SiteProject) -> Non
     result = run(project, "check")
     assert result.returncode == 2 and "mkdocs.yml 的设置有误：" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def children(pid: int) -> set[int]:
+    """Live processes whose parent is `pid` (Linux)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's bookkeeping is left
+
+
+def publishing_photos(project: SiteProject) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """A publish with 16 large photos, started in its own process group, caught while its worker
+    processes work; returns it and its child processes then."""
+    from test_images import noisy
+
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    for n in range(4):
+        folder = project.root / f"branches/jg1/news/2024-03-0{n + 1}-x"
+        folder.mkdir(parents=True)
+        for m in range(4):
+            noisy((2400, 1800), seed=n * 10 + m).save(folder / f"{m:02d}.jpg", quality=95)
+        project.item("jg1", f"2024-03-0{n + 1}-x.md", f"title: 新闻{n}\ntype: 支委会\nreviewer: 王")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_branches", "publish"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        start_new_session=True,  # a terminal's Ctrl+C reaches the whole group, workers too
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and len(workers) < 2:
+        workers = {
+            p for p in children(process.pid) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()
+        }
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the photos were processed before the publish could be stopped"
+    return process, children(process.pid)
+
+
+def all_end(pids: set[int]) -> bool:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.1)
+    return not [pid for pid in pids if alive(pid)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_a_killed_publish_leaves_no_worker_behind(project: SiteProject, how: signal.Signals) -> None:
+    process, left = publishing_photos(project)
+    process.send_signal(how)
+    process.communicate()
+    assert all_end(left)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_ctrl_c_stops_a_publish_in_plain_words(project: SiteProject) -> None:
+    process, left = publishing_photos(project)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    stderr = err.decode("utf-8")
+    assert process.returncode == 130, stderr
+    assert "已停止（按了 Ctrl+C）。原来的网站没有改动。" in stderr
+    assert "Aborted" not in stderr and "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert all_end(left)
+    assert not (project.root / "site").exists() and not list(project.root.glob(".site.building-*"))
+
+
+def test_import_photos_copies_photos_only_never_through_a_link(project: SiteProject, tmp_path: Path) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    item = project.item("jg1", "2024-03-13-x.md", "title: x\ntype: 支委会\nreviewer: 王")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    Image.new("RGB", (8, 8)).save(phone / "IMG_0001.jpg")
+    (phone / "IMG_0002.jpg").symlink_to(secret)
+    (phone / "IMG_0003.jpg").write_text("不是照片", encoding="utf-8")
+    (phone / "._IMG_0001.jpg").write_bytes(b"\x00\x05\x16\x07AppleDouble")
+    result = run(project, "import-photos", str(phone), str(item))
+    assert result.returncode == 0, result.stderr
+    assert "IMG_0002.jpg: 这是一个快捷方式（链接），没有复制" in result.stderr
+    assert "IMG_0003.jpg: 这不是照片（也许只是改了扩展名），没有复制" in result.stderr
+    assert sorted(p.name for p in item.with_suffix("").iterdir()) == ["01.jpg"]
+    assert "共复制 1 张照片" in result.stdout
+
+
+def test_import_photos_writes_only_into_a_branch_news_item(project: SiteProject, tmp_path: Path) -> None:
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    Image.new("RGB", (8, 8)).save(phone / "IMG_0001.jpg")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    elsewhere = project.root / "docs" / "x.md"
+    elsewhere.write_text("# x\n", encoding="utf-8")
+    result = run(project, "import-photos", str(phone), "docs/x.md")
+    assert result.returncode == 2 and "不是支部的新闻" in result.stderr
+    assert not (project.root / "docs" / "x").exists()
+    item = project.item("jg1", "2024-03-13-x.md", "title: x\ntype: 支委会\nreviewer: 王")
+    item.with_suffix("").symlink_to(outside, target_is_directory=True)
+    result = run(project, "import-photos", str(phone), str(item))
+    assert result.returncode == 2 and "可能是快捷方式" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_new_item_and_new_branch_never_write_through_a_link(project: SiteProject, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "news").mkdir(parents=True)
+    (outside / "index.md").write_text("---\nname: 外\nbrand: 外\n---\n", encoding="utf-8")
+    (project.root / "branches").mkdir()
+    (project.root / "branches/jg2").symlink_to(outside, target_is_directory=True)
+    before = tree_hashes(outside)
+    for args in (
+        ["new-item", "jg2", "会议", "--type", "支委会"],
+        ["new-branch", "jg2", "--name", "x", "--brand", "y"],
+    ):
+        result = run(project, *args)
+        assert (
+            result.returncode == 2 and "指向内容文件夹“branches”以外的地方，没有写入任何文件" in result.stderr
+        )
+    result = run(project, "new-item", "../docs", "会议", "--type", "支委会")
+    assert result.returncode == 2 and "支部编号“../docs”不行" in result.stderr
+    assert tree_hashes(outside) == before and not (project.root / "docs/news").exists()

@@ -491,12 +491,72 @@ def test_bad_images_do_not_stop_good_ones_in_worker_processes(tmp_path: Path) ->
     assert seen[-1] == (6, 6) and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
-def test_clashing_output_names_are_reported(tmp_path: Path) -> None:
+def test_clashing_output_names_are_processed_once(tmp_path: Path) -> None:
+    """Two photos meeting in one published name are the loader's to report (whichever edition is built:
+    tests/test_awkward_inputs.py); the pipeline never writes two files to one name."""
     a = save(noisy((500, 300), 1), tmp_path / "01.jpg")
     b = save(noisy((500, 300), 2), tmp_path / "01.png")
     results, problems = process_all([job(a), job(b)], ImageSettings(), tmp_path / "cache")
-    assert list(results) == [str(a)]
-    assert len(problems) == 1 and problems[0].path.endswith("01.png") and "01.jpg" in problems[0].message
+    assert list(results) == [str(a)] and problems == []
+
+
+def test_a_long_phone_screenshot_fits_webp(tmp_path: Path) -> None:
+    """1080×20000: a 960-wide rendition would be 17,778 high, more than WebP holds (16,383)."""
+    src = save(halves((1080, 20000)), tmp_path / "screenshot.png")
+    result = one(tmp_path, src)
+    assert [(r.width, r.height) for r in by(result, images.WEBP)] == [(480, 8889), (884, 16370)]
+    assert all(r.height <= pipeline.WEBP_MAX for r in result.renditions)
+    assert opened(by(result, images.WEBP)[-1]).size == (884, 16370)
+
+
+def test_an_image_too_thin_for_a_web_page_is_refused(tmp_path: Path) -> None:
+    src = save(Image.new("RGB", (1, 20000), "red"), tmp_path / "line.png")
+    assert "图片太细长（1×20000）" in only_problem(tmp_path, src)
+    wide = save(Image.new("RGB", (20000, 1), "red"), tmp_path / "wide.png")
+    assert run(tmp_path, wide)[1] == []  # lying down it fits
+
+
+def broken_photos(folder: Path) -> list[Path]:
+    """One of every photo the pipeline refuses."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "empty.jpg").write_bytes(b"")
+    (folder / "text.jpg").write_text("这其实是一段文字。" * 20, encoding="utf-8")
+    (folder / "drawing.jpg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    buf = io.BytesIO()
+    noisy((1200, 900)).save(buf, "JPEG", quality=90)
+    (folder / "cut.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    buf = io.BytesIO()
+    noisy((400, 300)).save(buf, "PNG")
+    data = bytearray(buf.getvalue())
+    data[43:200] = b"\xff" * 157
+    (folder / "garbage.png").write_bytes(bytes(data))
+    huge_png(folder / "bomb.png", 30000, 30000)
+    save(Image.new("RGB", (1, 20000)), folder / "line.png")
+    return sorted(folder.iterdir())
+
+
+def test_check_all_finds_what_process_all_refuses(tmp_path: Path) -> None:
+    paths = broken_photos(tmp_path / "in")
+    good = [save(noisy((600, 400), i), tmp_path / "in" / f"good{i}.jpg") for i in range(3)]
+    jobs = [job(p) for p in [*paths, *good]]
+    checked = batch.check_all(jobs, ImageSettings(), tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()  # checking writes nothing
+    _, processed = process_all(jobs, ImageSettings(), tmp_path / "cache")
+    assert sorted(map(str, checked)) == sorted(map(str, processed))
+    assert {p.path.rsplit("/", 1)[1] for p in checked} == {p.name for p in paths}
+
+
+def test_check_all_opens_no_photo_the_cache_knows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = [save(noisy((600, 400), i), tmp_path / f"{i}.jpg") for i in range(3)]
+    assert run(tmp_path, *good)[1] == []
+
+    def no_open(*args, **kwargs):
+        raise AssertionError("a photo processed before must not be opened again")
+
+    monkeypatch.setattr(Image, "open", no_open)
+    assert batch.check_all([job(p) for p in good], ImageSettings(), tmp_path / "cache") == []
+    problems = batch.check_all([job(p) for p in good], ImageSettings(max_pixels=1000), tmp_path / "cache")
+    assert len(problems) == 3 and all("图片太大" in p.message for p in problems)
 
 
 # --------------------------------------------------------------------------- cache

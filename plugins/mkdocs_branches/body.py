@@ -12,7 +12,10 @@ from urllib.parse import unquote
 from . import sanitize
 from .images import Processed, picture_html
 
-_LINK = re.compile(r"(!?\[[^\]]*\]\(\s*<?)([^)\s>]+)(>?)")
+# A link's or image's target as Python-Markdown reads it: up to `)` or a quoted title, spaces included.
+TARGET = r"\(\s*<?(?P<src>[^)<>]*?)>?(?P<title>\s+[\"'][^)]*[\"'])?\s*\)"
+_LINK = re.compile(r"(?P<start>!?\[[^\]]*\]\(\s*<?)(?P<src>[^)<>]*?)(?P<end>>?(?:\s+[\"'][^)]*[\"'])?\s*\))")
+_TEXT_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]" + TARGET)
 _IMG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r'\bsrc="([^"]*)"')
 _ALT = re.compile(r'\balt="([^"]*)"')
@@ -23,24 +26,34 @@ def link_rewriter(mapping: Callable[[str], str | None]) -> Callable[[str], str]:
 
     def rewrite(markdown: str) -> str:
         def replace(m: re.Match[str]) -> str:
-            target, _, anchor = m.group(2).partition("#")
+            target, _, anchor = m["src"].partition("#")
             new = mapping(target)
             if new is None:
                 return m.group(0)
-            return f"{m.group(1)}{new}{'#' + anchor if anchor else ''}{m.group(3)}"
+            return f"{m['start']}{new}{'#' + anchor if anchor else ''}{m['end']}"
 
         return _LINK.sub(replace, markdown)
 
     return rewrite
 
 
-def rewrite_links(markdown: str, source: str, page_uri: str, targets: dict[str, str]) -> tuple[str, set[str]]:
+def rewrite_links(
+    markdown: str, source: str, page_uri: str, targets: dict[str, str], content_dir: str | None = None
+) -> tuple[str, set[str]]:
     """Links in the Markdown of `source` (a content file) to other content files, made relative to the
-    generated page at `page_uri`; `targets` maps content paths to the URIs they are published at.
+    generated page at `page_uri`; `targets` maps content paths to the URIs they are published at. A link
+    to a file of `content_dir` that is not published becomes its text (`index.dead_links` says so).
     Returns the Markdown and the URIs it now links to."""
     source_dir = posixpath.dirname(source)
     page_dir = posixpath.dirname(page_uri)
     hits: set[str] = set()
+
+    def unpublished(m: re.Match[str]) -> str:
+        link = unquote(m["src"]).split("#", 1)[0].split("?", 1)[0]
+        path = posixpath.normpath(posixpath.join(source_dir, link))
+        if not link or ":" in link or link.startswith("/") or not path.startswith(f"{content_dir}/"):
+            return m.group(0)
+        return m.group(0) if path in targets else m["text"]
 
     def target(link: str) -> str | None:
         if "://" in link or link.startswith(("/", "#", "mailto:", "data:")):
@@ -51,6 +64,8 @@ def rewrite_links(markdown: str, source: str, page_uri: str, targets: dict[str, 
         hits.add(resolved)
         return posixpath.relpath(resolved, page_dir)
 
+    if content_dir is not None:
+        markdown = _TEXT_LINK.sub(unpublished, markdown)
     return link_rewriter(target)(markdown), hits
 
 

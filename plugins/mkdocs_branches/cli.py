@@ -18,8 +18,6 @@ from . import safety
 from .config import ActivityType, BranchesConfig, activity_types
 from .dates import When
 from .errors import Problem, Problems, Severity, summary
-from .index import select_published
-from .loader import load_content, settings_from
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -95,19 +93,43 @@ def load_plugin_config(config_file: Path) -> BranchesConfig:
 
 
 def check_content(config_file: Path) -> Problems:
+    """What any build would report (either edition), without processing a photo or writing a file."""
+    from mkdocs.structure.files import get_files
+
+    from .assemble import check
+    from .pages import Edition
+    from .periods import build_date
+    from .plugin import docs_name, hand_written
+
     config = load_site_config(config_file)
     plugin = _plugin(config)
-    settings = plugin.config
-    types = activity_types(settings.activity_types)
-    root = config_file.resolve().parent
-    content, problems = load_content(root, settings_from(settings.content_dir, settings.branch_types, types))
-    problems.extend(select_published(content, settings.review_required)[1])
+    problems = check(
+        config_file.resolve().parent,
+        plugin.options_for(config, Edition.PUBLIC),
+        list_page_size=plugin.config.list_page_size,
+        images=plugin.images(),
+        today=build_date(os.environ.get("SOURCE_DATE_EPOCH")),
+        hand_written=hand_written(get_files(config)),
+        docs_dir=docs_name(config),
+    )
     for warning in plugin.config_warnings:
         problems.warning(config_file.name, warning)
     return problems
 
 
-@click.group()
+class _Commands(click.Group):
+    """Ctrl+C says in Chinese what was left as it was, instead of click's "Aborted!"."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            kept = "原来的网站没有改动。" if ctx.invoked_subcommand == "publish" else ""
+            click.echo(f"\n已停止（按了 Ctrl+C）。{kept}", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """一支部一品牌网站的编辑工具。"""
 
@@ -167,7 +189,18 @@ def _branch_folder(content: Path, branch_id: str) -> Path:
     branch = content / branch_id
     if not (branch / "index.md").is_file():
         raise CommandError(f"没有编号为“{branch_id}”的支部（找不到 {branch / 'index.md'}）")
+    _inside(branch / "news", content)
     return branch
+
+
+def _inside(path: Path, content: Path) -> None:
+    """Refuse to write at `path` if it is, or goes through, a link out of the content folder."""
+    real, base = safety.resolve(path), safety.resolve(content)
+    if real is None or base is None or not safety.within(real, base):
+        raise CommandError(
+            f"{path} 是一个快捷方式（链接），指向内容文件夹“{content.name}”以外的地方，没有写入任何文件。"
+            "请删掉这个快捷方式，再运行一次"
+        )
 
 
 def _check_branch_id(branch_id: str) -> None:
@@ -336,10 +369,10 @@ def _write_item(news: Path, draft: Draft, root: Path) -> Path:
         for name, photo in zip(names, draft.photos, strict=True):
             _create(folder / name, photo.data)
             created.append(folder / name)
-    except (OSError, CommandError) as exc:
+    except BaseException as exc:  # Ctrl+C too: no half-written item is left
         for made in reversed(created):
             made.rmdir() if made.is_dir() else made.unlink()
-        if isinstance(exc, CommandError):
+        if not isinstance(exc, OSError):
             raise
         raise CommandError(
             f"无法写入 {exc.filename}（{exc.strerror}），这篇没有导入。请检查磁盘空间和文件夹权限后再试"
@@ -368,6 +401,7 @@ def new_branch(branch_id: str, name: str, brand: str, branch_type: str, config_f
             f"支部类型“{branch_type}”不在允许的列表里。可用的类型：{'、'.join(settings.branch_types)}"
         )
     folder = content / branch_id
+    _inside(folder / "news", content)
     text = "\n".join(
         [
             "---",
@@ -401,18 +435,44 @@ def new_branch(branch_id: str, name: str, brand: str, branch_type: str, config_f
 @main.command("import-photos")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("item", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_photos(source: Path, item: Path) -> None:
+@CONFIG_OPTION
+def import_photos(source: Path, item: Path, config_file: Path) -> None:
     """把 SOURCE 文件夹里的照片复制到新闻 ITEM 的照片文件夹，按顺序命名为 01.jpg、02.jpg……（原文件不动）。"""
-
+    from .images.pipeline import is_image
     from .loader import IMAGE_SUFFIXES
 
+    content, _, _ = _site(config_file)
     if item.suffix != ".md":
         raise CommandError(f"{item} 不是新闻文件（应该是 .md 文件）")
-    folder = item.with_suffix("")
-    folder.mkdir(exist_ok=True)
-    photos = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    real, base = safety.resolve(item), safety.resolve(content)
+    news = real.parent if real else None
+    if news is None or base is None or news.name != "news" or news.parent.parent != base:
+        raise CommandError(
+            f"{item} 不是支部的新闻：新闻在“{content.name}/支部编号/news”文件夹里，"
+            f"例如 {content.name}/jg1/news/2024-03-13-zhiweihui.md"
+        )
+    _check_branch_id(news.parent.name)
+    folder = news / item.stem
+    if safety.is_link(folder) or (safety.exists(folder) and not folder.is_dir()):
+        raise CommandError(f"{folder} 不是文件夹（可能是快捷方式），没有复制照片。请删掉它，再运行一次")
+    photos = []
+    for path in sorted(source.iterdir()):
+        if safety.hidden(path.name) or path.suffix.lower() not in IMAGE_SUFFIXES or safety.is_dir(path):
+            continue
+        if safety.is_link(path):
+            click.echo(
+                f"{Severity.WARNING.value}  {path}: 这是一个快捷方式（链接），没有复制。请复制照片本身",
+                err=True,
+            )
+        elif not is_image(str(path)):
+            click.echo(
+                f"{Severity.WARNING.value}  {path}: 这不是照片（也许只是改了扩展名），没有复制", err=True
+            )
+        else:
+            photos.append(path)
     if not photos:
         raise CommandError(f"{source} 里没有照片（支持 {'、'.join(sorted(IMAGE_SUFFIXES))}）")
+    folder.mkdir(exist_ok=True)
     taken = {p.stem for p in folder.iterdir()}
     number = 1
     for photo in photos:

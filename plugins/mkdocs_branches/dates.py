@@ -26,6 +26,21 @@ class DateError(ValueError):
     """A date that cannot be read; its message is for editors."""
 
 
+FIRST_YEAR = 1921  # the Party's founding: an earlier year is a slip (0001-01-01, 1024 for 2024)
+
+
+def latest_year() -> int:
+    """The last year a date may name: next year (plans are written ahead, 2099 is a slip)."""
+    return dt.date.today().year + 1
+
+
+def _check_year(year: int) -> int:
+    """Dates far outside the branches' life would make the review judge centuries: refused."""
+    if not FIRST_YEAR <= year <= latest_year():
+        raise DateError(f"年份 {year} 不对，请写 {FIRST_YEAR} 年到 {latest_year()} 年之间的日期")
+    return year
+
+
 @dataclass(frozen=True)
 class When:
     """A news item's moment: a day, and a time of day when the editor gave one."""
@@ -68,6 +83,7 @@ def display_date(value: dt.date) -> str:
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:
+    _check_year(year)
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -81,9 +97,10 @@ def _match(text: str) -> re.Match[str] | None:
 def parse_when(value: object) -> When:
     """Read a news item's date; raise DateError with an editor-facing message."""
     if isinstance(value, dt.datetime):
+        _check_year(value.year)
         return When(value.date(), value.time().replace(second=0, microsecond=0, tzinfo=None))
     if isinstance(value, dt.date):
-        return When(value)
+        return When(dt.date(_check_year(value.year), value.month, value.day))
     text = str(value).strip()
     m = _match(text)
     if not m or not m["d"]:
@@ -100,10 +117,10 @@ def parse_when(value: object) -> When:
 def parse_partial(value: object) -> PartialDate:
     """Read a founding date: 2015, 2015-09, 2015年9月, 2015-09-01 or a YAML date."""
     if isinstance(value, dt.date):
-        return PartialDate(value.year, value.month, value.day)
+        return PartialDate(_check_year(value.year), value.month, value.day)
     text = str(value).strip()
     if m := _YEAR.match(text):
-        return PartialDate(int(m["y"]))
+        return PartialDate(_check_year(int(m["y"])))
     m = _match(text)
     if not m or m["H"] is not None:
         raise DateError(f"无法识别日期“{text}”，请写成 2015-09、2015年9月 或 2015-09-01")
@@ -113,7 +130,7 @@ def parse_partial(value: object) -> PartialDate:
         return PartialDate(day.year, day.month, day.day)
     if not 1 <= month <= 12:
         raise DateError(f"月份 {month} 不存在，请写 1 到 12 之间的月份")
-    return PartialDate(year, month)
+    return PartialDate(_check_year(year), month)
 
 
 def split_file_stem(stem: str) -> tuple[dt.date | None, str]:

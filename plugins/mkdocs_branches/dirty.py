@@ -6,19 +6,26 @@
   unchanged page or file becomes a `KeptFile`: MkDocs still resolves links to it, but makes no `Page`
   for it and neither renders nor copies it. A rebuild then costs what changed, not what exists.
 
-"Unchanged" is decided by `incremental.Tracker` from each output's fingerprint.
+"Unchanged" is decided by `incremental.Tracker` from each output's fingerprint. `watch` is what
+`mkdocs serve` watches the content folder with.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserverVFS
 
 from .incremental import Tracker
 from .urls import uri_to_url, url_to_dest
@@ -57,9 +64,18 @@ class Outputs:
         if dirty and not self.tracker.start(generation):
             self._kept.clear()
 
-    def finish(self) -> None:
-        if self.dirty:
-            self.tracker.finish()
+    def finish(self, config: MkDocsConfig) -> None:
+        if not self.dirty:
+            return
+        gone = self.tracker.finish()
+        if not self.keep:
+            return
+        # serve --dirty never empties its folder: what this process wrote and no longer makes goes now.
+        for uri in gone:
+            self._kept.pop(uri, None)
+            dest = url_to_dest(uri_to_url(uri, config.use_directory_urls)) if uri.endswith(".md") else uri
+            with suppress(OSError):
+                os.remove(os.path.join(config.site_dir, dest))
 
     def page(
         self, files: Files, config: MkDocsConfig, uri: str, in_nav: bool, fingerprint: Callable[[], str]
@@ -143,3 +159,31 @@ class MemoryBytecodeCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def watch(server: Any, folder: Path) -> BaseObserver | None:
+    """Rebuild when anything under `folder` changes, links included. MkDocs' own watcher follows links
+    (`os.stat`): it misses a link made or removed, and a link looping back walks it round and round. This
+    one looks at links themselves (`os.lstat`) and asks for a rebuild the way MkDocs' watcher does; if
+    the server does not offer that, MkDocs' watcher is used."""
+    if not (hasattr(server, "_rebuild_cond") and hasattr(server, "_want_rebuild")):
+        server.watch(str(folder))
+        return None
+    observer = PollingObserverVFS(os.lstat, os.scandir, polling_interval=0.5)
+    observer.schedule(_Rebuild(server), str(folder), recursive=True)
+    observer.daemon = True
+    observer.start()
+    return observer
+
+
+class _Rebuild(FileSystemEventHandler):
+    def __init__(self, server: Any) -> None:
+        self.server = server
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory:  # a folder's own time changes with every file in it: that event follows
+            return
+        condition: threading.Condition = self.server._rebuild_cond
+        with condition:
+            self.server._want_rebuild = True
+            condition.notify_all()

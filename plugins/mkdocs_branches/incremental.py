@@ -59,6 +59,7 @@ class Tracker:
         self.built: dict[str, str] = {}
         self.pending: dict[str, str] = {}
         self.generation = ""
+        self.written: set[str] = set()  # every URI written before, whatever its generation
 
     def start(self, generation: str) -> bool:
         """A new build; `generation` digests the settings every output depends on (site folder, URL
@@ -74,6 +75,10 @@ class Tracker:
         self.pending[uri] = fingerprint
         return self.built.get(uri) == fingerprint
 
-    def finish(self) -> None:
-        """The build succeeded: what it wrote is now on disk."""
-        self.built.update(self.pending)
+    def finish(self) -> set[str]:
+        """The build succeeded: what it wrote is now on disk. Returns the URIs written before and not by
+        this build (a deleted item's page, a removed photo's renditions)."""
+        gone = self.written - set(self.pending)
+        self.built = dict(self.pending)
+        self.written = set(self.pending)
+        return gone

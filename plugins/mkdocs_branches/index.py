@@ -5,6 +5,7 @@ Pure functions over records; the plugin turns the `Site` into MkDocs files.
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,7 +13,8 @@ from .config import ActivityType
 from .errors import Problems
 from .images import Processed
 from .model import Branch, Content, NewsItem
-from .slugs import file_url_name, slugify, url_name
+from .slugs import slugify, url_name
+from .urls import photo_uri
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,36 @@ def select_published(
     return published, problems
 
 
+def dead_links(site: Site) -> Problems:
+    """Links in what is shown to content files this edition does not publish (a draft, an attachment):
+    shown as plain text (`body.rewrite_links`), each named in a warning."""
+    problems = Problems()
+    shown = {i.source for i in site.items} | {b.source for b in site.branches}
+    shown |= {f"{site.content_dir}/{path}" for path in site.photo_uris}
+    for source, links in [(i.source, i.links) for i in site.items] + [
+        (b.source, b.links) for b in site.branches
+    ]:
+        for target, line in links:
+            if target in shown:
+                continue
+            written = posixpath.relpath(target, posixpath.dirname(source))
+            if target.endswith(".md"):
+                problems.warning(
+                    source,
+                    f"正文里链接的“{written}”这次不发布，这个链接在网站上会变成普通文字",
+                    "那条新闻是草稿、还没有审核，或者本身有错误；它发布以后，链接会自动恢复",
+                    line,
+                )
+            else:
+                problems.warning(
+                    source,
+                    f"正文里链接的“{written}”不会发布到网站上，这个链接在网站上会变成普通文字",
+                    "网站只发布新闻、支部介绍和照片；附件请放到学院网站上，再在这里写它的网址（https://…）",
+                    line,
+                )
+    return problems
+
+
 def build_site(
     content: Content,
     published: list[NewsItem],
@@ -167,8 +199,3 @@ def _assign_uris(site: Site, all_items: list[NewsItem]) -> None:
         for path in (branch.logo, *branch.images):
             if path:
                 site.photo_uris.setdefault(path, photo_uri(site.content_dir, path))
-
-
-def photo_uri(content_dir: str, path: str) -> str:
-    *folders, name = path.split("/")
-    return "/".join([content_dir, *(url_name(f) for f in folders), file_url_name(name)])

@@ -15,16 +15,19 @@ from typing import cast
 from urllib.parse import unquote
 
 from . import records, safety, schema
+from .body import TARGET
 from .config import ActivityType
 from .dates import DateError, When, split_file_stem
 from .errors import Problem, Problems
 from .frontmatter import Document, HeaderError, decode, parse
 from .model import Branch, Content, NewsItem, Photo
+from .urls import photo_uri
 
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"}
 _MARKDOWN_SUFFIXES = ("md", "markdown", "mdown", "mkd")
-_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+_MD_LINK = re.compile(r"(?<!!)\[[^\]]*\]" + TARGET)
+_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]" + TARGET)
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,26 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
     content.records.sort(key=lambda r: r.sort_key)
     for stale in set(reader.cache) - reader.seen:
         del reader.cache[stale]
+    _name_clashes(content, settings.content_dir, problems)
     return content, problems
+
+
+def _name_clashes(content: Content, content_dir: str, problems: Problems) -> None:
+    """Photos that would be published under one name (`01.jpg` and `01.png`, `现场.jpg` and `现场.JPG`):
+    each is named, whichever edition is built, since the names come from the files."""
+    paths = [p for i in content.items for p in (i.cover, *(photo.path for photo in i.photos)) if p]
+    paths += [p for b in content.branches.values() for p in (b.logo, *b.images) if p]
+    by_name: dict[str, set[str]] = {}
+    for path in paths:
+        by_name.setdefault(photo_uri(content_dir, path).rsplit(".", 1)[0], set()).add(path)
+    for name, same in by_name.items():
+        for path in sorted(same) if len(same) > 1 else ():
+            others = "”“".join(f"{content_dir}/{p}" for p in sorted(same - {path}))
+            problems.error(
+                f"{content_dir}/{path}",
+                f"这张图片和“{others}”发布后的文件名相同（{name}）",
+                "两张图片的文件名只差扩展名或大小写，或转成拼音后相同；请把其中一张改个名字",
+            )
 
 
 class _Reader:
@@ -286,6 +308,7 @@ class _Reader:
             order=get("order"),
             story=doc.body,
             images=tuple(rel for rel, _ in self._body_images(folder, doc.body, path, doc.body_line)),
+            links=self._links(folder, doc.body, path, doc.body_line),
         )
 
     def item(self, branch_id: str, path: Path) -> NewsItem | None:
@@ -340,6 +363,7 @@ class _Reader:
             origin=get("source", ""),
             body=doc.body,
             body_line=doc.body_line,
+            links=self._links(news, doc.body, shown, doc.body_line),
         )
 
     def not_news(self, path: Path) -> None:
@@ -495,6 +519,30 @@ class _Reader:
             if rel:
                 found.append((rel, m["alt"]))
         return found
+
+    def _links(self, folder: Path, body: str, shown: str, body_line: int) -> tuple[tuple[str, int], ...]:
+        """Files of the content folder a Markdown body links to (`[上一次](2024-03-01-x.md)`), as paths
+        relative to the site's folder with their lines; a link to nothing there is a problem."""
+        found = []
+        for m in _MD_LINK.finditer(body):
+            src = unquote(m["src"]).split("#", 1)[0].split("?", 1)[0]
+            if not src or ":" in src or src.startswith(("/", "//")):
+                continue  # an address (https:, mailto:), an anchor, a path from the site's root
+            path = Path(os.path.normpath(folder / src))
+            if not safety.within(path, self.base):
+                continue  # a hand-written page: MkDocs checks those links
+            line = body_line + body.count("\n", 0, m.start())
+            self.touch(path)
+            if safety.exists(path):
+                found.append((self.rel(path), line))
+            else:
+                self.problems.error(
+                    shown,
+                    f"正文里链接的“{m['src']}”找不到",
+                    "请检查文件名（包括大小写）；链接别的新闻时，写那条新闻的文件名，例如 2024-03-13-zhiweihui.md",
+                    line,
+                )
+        return tuple(found)
 
     def image_path(
         self, folder: Path, given: str, shown: str, line: int | None, own: Path | None = None

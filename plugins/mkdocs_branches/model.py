@@ -46,6 +46,7 @@ class Branch:
     order: float | None = None
     story: str = ""  # the Markdown body
     images: tuple[str, ...] = ()  # images the story shows, like Photo.path
+    links: tuple[tuple[str, int], ...] = ()  # content files the story links to (like `source`), with lines
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -72,6 +73,7 @@ class NewsItem:
     origin: str = ""  # the `source` key: where the news first appeared
     body: str = ""
     body_line: int = 1
+    links: tuple[tuple[str, int], ...] = ()  # content files the body links to (like `source`), with lines
 
     @property
     def is_draft(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,20 +16,22 @@ from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from watchdog.observers.api import BaseObserver
 
+from . import safety
 from .assemble import assemble
 from .chrome import Chrome
 from .config import BranchesConfig, activity_types, describe
-from .dirty import MemoryBytecodeCache, Outputs, merge_search_index
+from .dirty import MemoryBytecodeCache, Outputs, merge_search_index, watch
 from .errors import Problems, Severity, summary
 from .images import ImageSettings
 from .incremental import Stamps, stamp
 from .loader import ReadCache
 from .navigation import lift_lone_pages, without
-from .pages import Build, Edition, GeneratedPage, Options, data_files, site_pages
+from .pages import Build, Edition, GeneratedPage, Options, data_files, place
 from .pages.base import edition_of
 from .pages.data import SCRIPTS, STYLESHEETS
 from .pages.review import DASHBOARD_URI, QUEUE_URI
@@ -56,6 +59,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.bytecode = MemoryBytecodeCache()
         self.config_errors: list[str] = []  # what is wrong with the options, in Chinese (`load_config`)
         self.config_warnings: list[str] = []
+        self.watcher: BaseObserver | None = None  # `mkdocs serve`'s watch on the content folder
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -164,8 +168,12 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     on_page_context = CombinedEvent(_show_search_the_text, _restore_page)
 
     def on_serve(self, server, config: MkDocsConfig, builder):
-        server.watch(str(self.root / self.config.content_dir))
+        self.watcher = watch(server, self.root / self.config.content_dir)
         return server
+
+    def on_shutdown(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         def progress(done: int, total: int) -> None:
@@ -208,28 +216,22 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         return files
 
     def _add_pages(self, files: Files, config: MkDocsConfig, build: Build, problems: Problems) -> None:
-        hand_written = set(files.src_uris)  # a set: MkDocs rebuilds its lookup after every append
-        pages, elsewhere = site_pages(build)
-        if config.nav and elsewhere:
-            config.nav = without(config.nav, elsewhere)
-        for page in pages:
-            fingerprint = partial(page.fingerprint, build)
-            file = files.get_file_from_path(page.uri) if page.uri in hand_written else None
-            if file is not None and page.extends_hand_written:
-                self.outputs.hand_written(file, fingerprint)
-                self.extending[page.uri] = page
-            elif file is not None:
-                problems.error(
-                    f"{config.docs_dir}/{page.uri}",
-                    "这个手写页面和自动生成的页面网址相同",
-                    "请给 docs/ 里的这个文件换个名字或换个文件夹",
-                )
-            elif self.outputs.page(files, config, page.uri, page.in_nav, fingerprint):
+        placement = place(build, hand_written(files))
+        if config.nav and placement.elsewhere:
+            config.nav = without(config.nav, placement.elsewhere)
+        problems.items.extend(placement.problems(docs_name(config)))
+        for page in placement.extending:
+            file = files.get_file_from_path(page.uri)
+            assert file is not None  # `hand_written` came from these files
+            self.outputs.hand_written(file, partial(page.fingerprint, build))
+            self.extending[page.uri] = page
+        for page in placement.own:
+            if self.outputs.page(files, config, page.uri, page.in_nav, partial(page.fingerprint, build)):
                 self.pages[page.uri] = page
 
     @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
-        self.outputs.finish()
+        self.outputs.finish(config)
         if not self.keep:
             return
         # `search`, or `material/search` when Material's theme provides it
@@ -271,6 +273,17 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if text is not None:
             self.searchable[uri] = text
         return content
+
+
+def hand_written(files: Iterable[File]) -> dict[str, str]:
+    """The hand-written pages (`docs/`): URI → URL."""
+    return {file.src_uri: file.url for file in files if file.is_documentation_page()}
+
+
+def docs_name(config: MkDocsConfig) -> str:
+    """The `docs/` folder as messages name it: relative to the site's folder."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    return safety.shown(Path(config.docs_dir).resolve(), root)
 
 
 def _quiet_dirty_notice(record: logging.LogRecord) -> bool:

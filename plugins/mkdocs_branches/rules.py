@@ -20,10 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .config import PERIODS, ActivityType
+from .dates import FIRST_YEAR
 from .model import Branch, MeetingRecord, NewsItem
 from .periods import PERIOD_ORDER, months_of_year, period_kind, period_of, periods_between
 
 MET, UNMET, OPEN = "达标", "未达标", "进行中"
+EARLIEST = dt.date(FIRST_YEAR, 1, 1)  # no period before this is judged, whatever a date says
 NO_ACTIVITY = "暂无活动"
 
 
@@ -190,7 +192,7 @@ def compliance(
         own = by_branch.get(branch.id)
         if not own:
             continue
-        first = own[0].day
+        first = max(own[0].day, EARLIEST)  # the loader refuses earlier dates; records may come from elsewhere
         for activity in ruled:
             rule = activity.rule
             assert rule is not None
@@ -421,7 +423,7 @@ def month_cells(
 def years_judged(review: Review) -> list[int]:
     """Every year with a judged period, the build date's year first (also when nothing is judged yet)."""
     years = {int(r.period[:4]) for r in review.results} | {review.build_date.year}
-    return sorted(years, reverse=True)
+    return sorted((y for y in years if EARLIEST.year <= y <= review.build_date.year), reverse=True)
 
 
 # --- brand completeness --------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
+from .slugs import file_url_name, url_name
+
 
 def uri_to_url(uri: str, use_directory_urls: bool = True) -> str:
     """The URL MkDocs gives a file at `uri` (mirrors `File.url` for the pages we generate)."""
@@ -56,3 +58,9 @@ def page_link(page_url: str, use_directory_urls: bool = True) -> Callable[[str],
         return relative_url(uri_to_url(uri, use_directory_urls), page_url)
 
     return link
+
+
+def photo_uri(content_dir: str, path: str) -> str:
+    """Where a photo (`path` relative to the content folder) is published, extension included."""
+    *folders, name = path.split("/")
+    return "/".join([content_dir, *(url_name(f) for f in folders), file_url_name(name)])

@@ -8,7 +8,8 @@ profile and, when the pixels need it, the orientation); other formats are re-enc
 The modules, in the order a photo meets them:
 
 - `records`: settings, jobs and what comes back (`Processed`, its `Rendition`s, `srcset`);
-- `batch`: `process_all`, every photo of a build, cache first, then a pool of worker processes;
+- `batch`: `process_all`, every photo of a build, cache first, then a pool of worker processes; `check_all`,
+  what it would refuse, found cheaply (for `check`);
 - `cache`: entries keyed by the photo's content, the settings and `PIPELINE_VERSION`, written so that an
   interrupted build never leaves half a picture behind; and the index of content hashes;
 - `pipeline`: one photo, decoded, turned upright, converted to sRGB, resized and encoded;
@@ -18,7 +19,7 @@ The modules, in the order a photo meets them:
 
 from __future__ import annotations
 
-from .batch import process_all
+from .batch import check_all, process_all
 from .html import picture_html
 from .pipeline import register_heif
 from .records import (
@@ -44,6 +45,7 @@ __all__ = [
     "Job",
     "Processed",
     "Rendition",
+    "check_all",
     "picture_html",
     "process_all",
     "register_heif",

@@ -6,17 +6,23 @@ never an exception. Work runs in a pool of processes, one per core, in small chu
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, Severity
-from .cache import DIGESTS, digests, processed, read_manifest
-from .pipeline import Outcome, Task, run, too_large_text, unreadable
+from .cache import DIGESTS, digests, known_digests, processed, read_manifest
+from .pipeline import Outcome, Task, decoding, inspect, run, too_large_text, unreadable
 from .records import PIPELINE_VERSION, ImageSettings, Job, Processed
 
 INLINE_JOBS = 2  # this many images or fewer are processed without starting worker processes
@@ -37,24 +43,9 @@ def process_all(
     caller across calls (`mkdocs serve`), remembers cache entries already read.
     """
     problems: list[Problem] = []
-    chosen: dict[str, Job] = {}
-    owners: dict[str, Job] = {}
-    for job in jobs:
-        if job.source in chosen:
-            continue
-        other = owners.get(job.out_base)
-        if other is not None:
-            problems.append(
-                Problem(
-                    job.shown,
-                    f"这张图片和“{other.shown}”发布后的文件名相同（{job.out_base}）",
-                    "两张图片的文件名只差扩展名或转成拼音后相同；请把其中一张改个名字",
-                )
-            )
-            continue
-        owners[job.out_base] = chosen[job.source] = job
+    chosen = _distinct(jobs)
     total, done = len(chosen), 0
-    root = Path(cache_dir).absolute() / f"v{PIPELINE_VERSION}-{settings.key()}"
+    root = _entries(cache_dir, settings)
     results: dict[str, Processed] = {}
     pending: dict[str, list[Job]] = {}
     hashes = digests(list(chosen), workers, Path(cache_dir).absolute() / DIGESTS)
@@ -64,18 +55,14 @@ def process_all(
             done += 1
             continue
         entry = os.path.join(root, digest[:2], digest)  # strings: this runs for every photo, every build
-        manifest = manifests.get(entry) if manifests is not None else None
-        if manifest is None:
-            manifest = read_manifest(Path(entry))
-            if manifest is not None and manifests is not None:
-                manifests[entry] = manifest
+        manifest = _manifest(entry, manifests)
         if manifest is None:
             pending.setdefault(entry, []).append(job)
             continue
         done += 1
-        if manifest["pixels"] > settings.max_pixels:
-            size = (manifest["width"], manifest["height"])
-            problems.append(Problem(job.shown, *too_large_text(size, settings.max_pixels)))
+        refused = _too_large(manifest, settings)
+        if refused:
+            problems.append(Problem(job.shown, *refused))
         else:
             results[job.source] = processed(manifest, entry, job.out_base)
     if progress:
@@ -97,6 +84,64 @@ def process_all(
     return results, problems
 
 
+def check_all(
+    jobs: list[Job], settings: ImageSettings, cache_dir: Path, workers: int | None = None
+) -> list[Problem]:
+    """The problems `process_all` would report for these photos, found without processing any: a photo
+    the cache knows unchanged needs nothing more; any other is opened and decoded cheaply
+    (`pipeline.inspect`). Writes nothing."""
+    chosen = _distinct(jobs)
+    known = known_digests(list(chosen), Path(cache_dir).absolute() / DIGESTS)
+    root = _entries(cache_dir, settings)
+    found: dict[str, tuple[str, str] | None] = {}
+    todo: list[Job] = []
+    for source, job in chosen.items():
+        digest = known.get(source)
+        manifest = _manifest(os.path.join(root, digest[:2], digest), None) if digest else None
+        if manifest is None:
+            todo.append(job)
+        else:
+            found[source] = _too_large(manifest, settings)
+    if todo:
+        # Threads: decoders release the GIL, and Pillow's limits are set once for all of them.
+        with decoding(), ThreadPoolExecutor(min(len(todo), workers or os.cpu_count() or 1, 8)) as pool:
+            outcomes = list(pool.map(lambda job: inspect(job.source, settings), todo))
+        found.update(zip([job.source for job in todo], outcomes, strict=True))
+    return [Problem(chosen[s].shown, *refused) for s, refused in found.items() if refused]
+
+
+def _distinct(jobs: list[Job]) -> dict[str, Job]:
+    """One job per source and per published name (two photos meeting in one name are reported by the
+    loader; the first is kept here)."""
+    chosen: dict[str, Job] = {}
+    names: set[str] = set()
+    for job in jobs:
+        if job.source not in chosen and job.out_base not in names:
+            names.add(job.out_base)
+            chosen[job.source] = job
+    return chosen
+
+
+def _entries(cache_dir: Path, settings: ImageSettings) -> Path:
+    return Path(cache_dir).absolute() / f"v{PIPELINE_VERSION}-{settings.key()}"
+
+
+def _manifest(entry: str, manifests: dict[str, dict[str, Any]] | None) -> dict[str, Any] | None:
+    manifest = manifests.get(entry) if manifests is not None else None
+    if manifest is None:
+        manifest = read_manifest(Path(entry))
+        if manifest is not None and manifests is not None:
+            manifests[entry] = manifest
+    return manifest
+
+
+def _too_large(manifest: dict[str, Any], settings: ImageSettings) -> tuple[str, str] | None:
+    """A photo processed before (with a larger limit) that the current limit refuses."""
+    if manifest["pixels"] <= settings.max_pixels:
+        return None
+    return too_large_text((manifest["width"], manifest["height"]), settings.max_pixels)
+
+
 _Runner = Callable[[list[Task]], list[Outcome]]
 
 
@@ -115,8 +160,7 @@ def _execute(
     size = max(1, min(4, len(tasks) // (workers * 4)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     crashed: list[Task] = []
-    pool = ProcessPoolExecutor(workers, mp_context=_context())
-    try:
+    with _pool(workers) as pool:
         futures: dict[Future[list[Outcome]], list[Task]] = {pool.submit(run_chunk, c): c for c in chunks}
         for future in as_completed(futures):
             try:
@@ -125,10 +169,53 @@ def _execute(
                 crashed.extend(futures[future])
                 continue
             yield from zip(futures[future], outcomes, strict=True)
-    finally:
-        # Normally everything is done here; after Ctrl+C, do not wait for the photos still queued.
-        pool.shutdown(wait=True, cancel_futures=True)
     yield from _isolate(crashed, run_chunk)
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that end with this block, however it ends: all work done, an error, Ctrl+C, or
+    this generator dropped. Each worker also dies with this process if it is killed (`_worker_start`)."""
+    pool = ProcessPoolExecutor(
+        workers, mp_context=_context(), initializer=_worker_start, initargs=(os.getpid(),)
+    )
+    finished = False
+    try:
+        yield pool
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # do not wait for photos still queued or being processed
+            running = list((pool._processes or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in running:
+                process.terminate()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """In a worker: Ctrl+C is for the parent to handle (no traceback from every worker); the worker dies
+    with the parent, even a killed one: asked of Linux, and watched for everywhere."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    watched = multiprocessing.parent_process()
+    if watched is not None:
+        watched.join()  # returns once the parent is gone (its end of a pipe closes)
+    else:
+        while os.getppid() == parent:
+            time.sleep(1)
+    os._exit(1)
 
 
 _CRASHED = ("处理这张图片时图片程序意外退出", "图片可能已损坏；请重新从手机或相机导出后再放进来")
@@ -137,7 +224,7 @@ _CRASHED = ("处理这张图片时图片程序意外退出", "图片可能已损
 def _isolate(tasks: list[Task], run_chunk: _Runner) -> Iterator[tuple[Task, Outcome]]:
     """After a worker died (a crash inside an image library), retry one image at a time to find the culprit."""
     while tasks:
-        with ProcessPoolExecutor(1, mp_context=_context()) as pool:
+        with _pool(1) as pool:
             futures = [pool.submit(run_chunk, [task]) for task in tasks]
             for i, future in enumerate(futures):
                 try:

@@ -54,6 +54,23 @@ def digests(sources: list[str], workers: int | None, index_path: Path) -> list[s
     return [found[source] for source in sources]
 
 
+def known_digests(sources: list[str], index_path: Path) -> dict[str, str]:
+    """The recorded hash of each photo whose size and modification time are those recorded (read only)."""
+    known = _load_index(index_path)
+    found = {}
+    for source in sources:
+        was = known.get(source)
+        if was is None:
+            continue
+        try:
+            st = os.stat(source)
+        except OSError:
+            continue
+        if was[0] == st.st_size and was[1] == st.st_mtime_ns:
+            found[source] = was[2]
+    return found
+
+
 def _load_index(path: Path) -> dict[str, list[Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

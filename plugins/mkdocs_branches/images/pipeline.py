@@ -108,8 +108,47 @@ def run(task: Task) -> Outcome:
         return f"处理图片时出错（{type(exc).__name__}: {exc}）", "请把这张图片和这条消息发给网站维护人员"
 
 
+def is_image(source: str) -> bool:
+    """Whether Pillow knows the file for a picture, from its header."""
+    try:
+        with decoding(), Image.open(source, formats=_formats()):
+            return True
+    except Exception:
+        return False
+
+
+def inspect(source: str, settings: ImageSettings) -> tuple[str, str] | None:
+    """What `run` would refuse in this photo, found cheaply: its header read, its pixels decoded small (a
+    JPEG at 1/8 of its size), nothing written. Call inside `decoding()`."""
+    try:
+        img = _open(source, settings.max_pixels)
+        with img:
+            stored = img.size
+            if img.format in ("JPEG", "MPO"):
+                img.draft(None, (max(1, img.width // 8), max(1, img.height // 8)))
+            try:
+                img.load()
+                _normal_mode(img)
+            except (MemoryError, Image.DecompressionBombError):
+                raise Refused(*too_large_text(stored, settings.max_pixels)) from None
+            except Exception:
+                raise Refused(*CORRUPT) from None
+            width, height = _upright_size(stored, _orientation(img))
+            _within_webp([width], width, height)
+            if settings.publish_original and img.format in ("JPEG", "MPO", "PNG"):
+                _strip(Path(source).read_bytes(), img.format, b"")
+    except Refused as exc:
+        return exc.message, exc.hint
+    except MemoryError:
+        return "图片太大，处理时内存不够", "请先用看图软件把它缩小再放进来"
+    except OSError as exc:
+        problem = unreadable("", exc)
+        return problem.message, problem.hint
+    return None
+
+
 @contextmanager
-def _decoding() -> Iterator[None]:
+def decoding() -> Iterator[None]:
     """Pillow's global limits while one image is opened and decoded: we check the size ourselves."""
     limit, truncated = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
     Image.MAX_IMAGE_PIXELS = None  # our own check below runs on the header, before any decoding
@@ -153,7 +192,7 @@ def _open(source: str, max_pixels: int) -> Image.Image:
 
 def render(task: Task) -> dict[str, Any]:
     s = task.settings
-    with _decoding():
+    with decoding():
         img = _open(task.source, s.max_pixels)
         with img:
             fmt = img.format or ""
@@ -181,7 +220,7 @@ def render(task: Task) -> dict[str, Any]:
             icc = img.info.get("icc_profile")
     swapped = orientation in (5, 6, 7, 8)
     width, height = _upright_size(stored, orientation)
-    widths = target_widths(s.widths, width)
+    widths = _within_webp(target_widths(s.widths, width), width, height)
     copy_original = s.publish_original and fmt in ("JPEG", "MPO", "PNG")
     entry = Path(task.entry)
     entry.mkdir(parents=True, exist_ok=True)
@@ -225,6 +264,24 @@ def render(task: Task) -> dict[str, Any]:
     }
     write(entry / MANIFEST, json.dumps(manifest).encode())  # last: it marks the entry complete
     return manifest
+
+
+WEBP_MAX = 16383  # pixels, either side
+
+
+def _within_webp(widths: list[int], width: int, height: int) -> list[int]:
+    """The widths to publish, narrowed where WebP could not hold the height (a phone's long screenshot)."""
+    widest = WEBP_MAX * width // height
+    if widest < 1:
+        raise Refused(*_too_thin((width, height)))
+    return sorted({min(w, widest) for w in widths})
+
+
+def _too_thin(size: tuple[int, int]) -> tuple[str, str]:
+    return (
+        f"图片太细长（{size[0]}×{size[1]}），网页上显示不了",
+        "请用看图软件把它裁成几张，再放进来",
+    )
 
 
 def _orientation(img: Image.Image) -> int:
@@ -310,6 +367,14 @@ def _encoded(img: Image.Image, mime: str, quality: int, exif: bytes) -> bytes:
     return out.getvalue()
 
 
+def _strip(data: bytes, fmt: str, exif: bytes) -> tuple[bytes, str]:
+    """A JPEG's or PNG's bytes without metadata (`exif` put back), and its type."""
+    try:
+        return (strip_png(data, exif), PNG) if fmt == "PNG" else (strip_jpeg(data, exif), JPEG)
+    except ValueError:
+        raise Refused(*CORRUPT) from None
+
+
 def _publish_original(
     source: str,
     fmt: str,
@@ -325,11 +390,7 @@ def _publish_original(
     """The original, metadata removed: JPEG and PNG bytes copied without metadata, others re-encoded."""
     if full is None:
         data = Path(source).read_bytes()
-        exif = exif_bytes(raw_exif, s.keep_exif, orientation)
-        try:
-            data, mime = (strip_png(data, exif), PNG) if fmt == "PNG" else (strip_jpeg(data, exif), JPEG)
-        except ValueError:
-            raise Refused(*CORRUPT) from None
+        data, mime = _strip(data, fmt, exif_bytes(raw_exif, s.keep_exif, orientation))
     else:
         full.info.clear()
         mime = PNG if alpha else JPEG

@@ -12,6 +12,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..errors import Problem
 from .base import Build, Edition, GeneratedPage, Options
 from .branch import BranchGallery, BranchHome, ItemPage, Timeline
 from .data import Asset, DataFile, Feed, PhotoFile
@@ -19,7 +23,17 @@ from .lists import Directory, GalleryPage, ListPage
 from .review import ActivitySheet, BranchReview, Dashboard, Queue, Report, SummarySheet
 from .site import Home
 
-__all__ = ["Build", "DataFile", "Edition", "GeneratedPage", "Options", "data_files", "site_pages"]
+__all__ = [
+    "Build",
+    "DataFile",
+    "Edition",
+    "GeneratedPage",
+    "Options",
+    "Placement",
+    "data_files",
+    "place",
+    "site_pages",
+]
 
 
 def site_pages(build: Build) -> tuple[list[GeneratedPage], set[str]]:
@@ -45,3 +59,44 @@ def data_files(build: Build) -> list[DataFile]:
     files: list[DataFile] = [*PhotoFile.every(build), *Asset.every()]
     files += [ActivitySheet(), SummarySheet(), *Feed.every(build)]
     return [file for file in files if build.options.edition in file.editions]
+
+
+@dataclass
+class Placement:
+    """The build's pages beside the hand-written ones in `docs/`."""
+
+    own: list[GeneratedPage] = field(default_factory=list)  # pages of their own, in `site_pages` order
+    extending: list[GeneratedPage] = field(default_factory=list)  # added to the hand-written page at its URI
+    clashing: list[tuple[GeneratedPage, str]] = field(
+        default_factory=list
+    )  # (page, hand-written page it hits)
+    elsewhere: set[str] = field(default_factory=set)  # URIs only other editions have
+
+    def problems(self, docs_dir: str) -> list[Problem]:
+        """`docs_dir` as messages name it (`docs`)."""
+        return [
+            Problem(
+                f"{docs_dir}/{src}",
+                "这个手写页面和自动生成的页面网址相同",
+                "请给 docs/ 里的这个文件换个名字或换个文件夹",
+            )
+            for _, src in self.clashing
+        ]
+
+
+def place(build: Build, hand_written: Mapping[str, str]) -> Placement:
+    """Where each page of the build goes; `hand_written` maps each hand-written page's URI to its URL
+    (`docs/news.md` and a generated `news/index.md` meet at `news/`)."""
+    pages, elsewhere = site_pages(build)
+    placement = Placement(elsewhere=elsewhere)
+    by_url = {url: uri for uri, url in hand_written.items()}
+    for page in pages:
+        if page.uri in hand_written and page.extends_hand_written:
+            placement.extending.append(page)
+        elif page.uri in hand_written:
+            placement.clashing.append((page, page.uri))
+        elif build.url(page.uri) in by_url:
+            placement.clashing.append((page, by_url[build.url(page.uri)]))
+        else:
+            placement.own.append(page)
+    return placement

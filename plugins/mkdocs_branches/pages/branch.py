@@ -56,7 +56,9 @@ class BranchHome(BranchPage):
         return self._stamp(build, items[: build.options.branch_latest])
 
     def markdown(self, build: Build) -> str:
-        return rewrite_links(self.branch.story, self.branch.source, self.uri, build.targets)[0]
+        return rewrite_links(
+            self.branch.story, self.branch.source, self.uri, build.targets, build.site.content_dir
+        )[0]
 
     def meta(self, build: Build) -> dict[str, str]:
         return {"description": self.branch.slogan or self.branch.name, "feed": build.feed_uri(self.branch.id)}
@@ -140,7 +142,9 @@ class ItemPage(GeneratedPage):
         return stamp(build.stamps.items[item.source], build.stamps.branches[item.branch_id], around, tags)
 
     def markdown(self, build: Build) -> str:
-        text, self._links = rewrite_links(self.item.body, self.item.source, self.uri, build.targets)
+        text, self._links = rewrite_links(
+            self.item.body, self.item.source, self.uri, build.targets, build.site.content_dir
+        )
         return text
 
     def meta(self, build: Build) -> dict[str, str]:
