@@ -122,3 +122,18 @@ def test_the_internal_edition_holds_all_of_it(demo_internal: Path, demo: Content
         assert (demo_internal / page).is_file()
     assert all((demo_internal / f"review/reports/{b}/index.html").is_file() for b in demo.branches)
     assert all((demo_internal / f"review/branches/{b}/index.html").is_file() for b in demo.branches)
+
+
+def test_the_dashboard_shows_branches_that_meet_in_their_register_as_compliant(
+    demo_internal: Path, demo: Content
+) -> None:
+    page = (demo_internal / "review/index.html").read_text(encoding="utf-8")
+
+    def judged(branch: str) -> set[str]:
+        row = page[page.index(f'<tr data-branch="{branch}">') :].split("</tr>", 1)[0]
+        return set(re.findall(r'data-state="(met|unmet|none)"', row))
+
+    registered = {r.branch_id for r in demo.records}
+    assert len(registered) >= 3
+    assert all(judged(b) == {"met"} for b in registered)  # they publish less than they meet
+    assert all(judged(b) - {"met"} for b in set(demo.branches) - registered)
