@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +22,6 @@ theme:
   name: material
   language: zh
 plugins:
-  - search:
-      lang: zh
   - branches:
       list_page_size: {page_size}
 """
@@ -34,6 +35,38 @@ def tree_hashes(*folders: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def unpacked(path: Path) -> bytes:
+    """A site file's bytes, Pagefind's index files decompressed (they are gzip: the raw bytes hide their text)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def site_text(site: Path) -> str:
+    """Everything the site folder holds, as text: pages, feeds, data files and the search index."""
+    return "".join(unpacked(p).decode("utf-8", "replace") for p in sorted(site.rglob("*")) if p.is_file())
+
+
+def search_records(site: Path) -> dict[str, dict]:
+    """The pages of the site's current Pagefind index (the one its entry file names), by URL from the
+    site root: their text, meta and filters."""
+    bundle = site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    meta = unpacked(bundle / f"pagefind.{language['hash']}.pf_meta")
+    records = {}
+    prefix = language["hash"].split("_")[0].encode()  # `zh`: page hashes are `zh_` and seven hex digits
+    for name in set(re.findall(prefix + rb"_[0-9a-f]{7}", meta)):
+        path = bundle / "fragment" / f"{name.decode()}.pf_fragment"
+        if path.is_file():  # the other names are of index and filter chunks
+            data = unpacked(path)
+            assert data.startswith(b"pagefind_dcd"), path
+            record = json.loads(data[12:])
+            record["text"] = record["content"].replace("\u200b", "")  # Pagefind marks its word breaks
+            records[record["url"].lstrip("/")] = record
+    assert len(records) == language["page_count"]
+    return records
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -61,13 +94,13 @@ class SiteProject:
             self.root / "branches" / branch_id / "news" / name, f"---\n{header.strip()}\n---\n{body}"
         )
 
-    def build(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def build(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", *args],
             cwd=self.root,
             capture_output=True,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         )
 
     def html(self, url: str) -> str:

@@ -42,6 +42,9 @@ class BranchesConfig(Config):
     # The compliance dashboard (heat map and counts, no records, reports or spreadsheets) in the public
     # edition too, for a college that wants it.
     public_dashboard = c.Type(bool, default=False)
+    # Site search: `pagefind` (a small index per page of results, see search.py) or `material` (Material's
+    # own search plugin, which must then be listed in `plugins`; one JSON of the whole site per visit).
+    search = c.Choice(("pagefind", "material"), default="pagefind")
 
     # Photos: published at these widths as WebP + JPEG (PNG when transparent), metadata removed.
     image_widths = c.ListOfItems(c.Type(int), default=[480, 960, 1600])
