@@ -24,11 +24,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SUB_PATH = "/xy/djpp/"
+OPAQUE = (".wasm", ".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
 
 
 @contextlib.contextmanager
 def serve_under_sub_path(site: Path) -> Iterator[str]:
-    """Serve `site` at http://127.0.0.1:PORT/xy/djpp/, as the college's site group would."""
+    """Serve `site` at http://127.0.0.1:PORT/xy/djpp/, as the college's site group would (Pagefind's files
+    and WebAssembly as application/octet-stream)."""
     root = site.parent / "_www"
     target = root / SUB_PATH.strip("/")
     if not target.exists():
@@ -36,6 +38,10 @@ def serve_under_sub_path(site: Path) -> Iterator[str]:
         target.symlink_to(site, target_is_directory=True)
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        def guess_type(self, path):
+            # Like a site group's server that knows nothing of Pagefind's files or of WebAssembly.
+            return "application/octet-stream" if str(path).endswith(OPAQUE) else super().guess_type(path)
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
@@ -76,3 +82,26 @@ class RequestLog:
             for u in self.urls
             if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname != "127.0.0.1"
         ]
+
+
+def search(page, query: str) -> list[dict[str, str]]:
+    """Opens search with Material's key and types `query`: see `results`."""
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    assert box.evaluate("el => el === document.activeElement")
+    box.fill(query)
+    return results(page)
+
+
+def results(page) -> list[dict[str, str]]:
+    """The results of the newest search, once shown: URL, title, date · type · branch line, excerpt."""
+    page.wait_for_selector(".md-search-result__list[aria-busy=false]", state="attached", timeout=15000)
+    return page.eval_on_selector_all(
+        ".md-search-result__item",
+        """items => items.map(li => ({
+            url: li.querySelector("a").getAttribute("href"),
+            title: li.querySelector("h1").textContent,
+            info: (li.querySelector(".bb-search__info") || {}).textContent || "",
+            excerpt: li.querySelector(".bb-search__teaser").innerHTML,
+        }))""",
+    )

@@ -118,11 +118,13 @@
 
   function say(text) {
     meta.textContent = text;
+    list.setAttribute("aria-busy", "false");
   }
 
   function search() {
     var n = ++seq;
     var text = query.value.trim();
+    list.setAttribute("aria-busy", "true");
     var options = chosen();
     if (!text && !Object.keys(options.filters).length) {
       list.textContent = "";
@@ -139,9 +141,9 @@
             if (n !== seq || !found) return;
             results = found.results;
             shown = 0;
-            list.textContent = "";
-            say(results.length ? "找到 " + results.length + " 个符合条件的结果" : "没有找到符合条件的结果");
-            return page(n).then(function () {
+            return page(n, true).then(function () {
+              if (n !== seq) return;
+              say(results.length ? "找到 " + results.length + " 个符合条件的结果" : "没有找到符合条件的结果");
               showFilters(pagefind);
             });
           });
@@ -155,7 +157,7 @@
       });
   }
 
-  function page(n) {
+  function page(n, first) {
     var batch = results.slice(shown, shown + PAGE);
     return Promise.all(
       batch.map(function (result) {
@@ -163,6 +165,7 @@
       })
     ).then(function (hits) {
       if (n !== seq) return;
+      if (first) list.textContent = "";
       hits.forEach(function (hit) {
         list.appendChild(render(hit));
       });
@@ -230,7 +233,10 @@
   });
   query.addEventListener("compositionend", search);
   query.addEventListener("focus", function () {
-    setOpen(true);
+    // After the click that may have brought focus here has toggled search open itself (as in Material).
+    setTimeout(function () {
+      if (document.activeElement === query) setOpen(true);
+    }, 1);
     load().catch(function () {});
   });
   selects.forEach(function (select) {
@@ -268,7 +274,7 @@
   window.addEventListener("keydown", function (ev) {
     if (ev.metaKey || ev.ctrlKey || ev.altKey || ev.isComposing) return;
     var active = document.activeElement;
-    if (!toggle.checked) {
+    if (!toggle.checked && active !== query) {
       if ((ev.key === "/" || ev.key === "s" || ev.key === "f") && !typing(active)) {
         query.focus();
         query.select();
