@@ -22,6 +22,8 @@
   var results = [];
   var shown = 0;
   var seq = 0; // the newest search; older ones drop their results
+  var running = null; // the search Pagefind is working on: on a large site, one at a time
+  var again = false; // the query changed meanwhile
 
   function load() {
     if (!engine) {
@@ -116,22 +118,38 @@
     return { filters: filters, sort: sort };
   }
 
+  // A message instead of results.
   function say(text) {
     meta.textContent = text;
+    list.textContent = "";
+    more.hidden = true;
     list.setAttribute("aria-busy", "false");
   }
 
+  // Searches one at a time (a common word on a large site keeps Pagefind busy for a moment, on this
+  // thread); typing meanwhile runs one more search, for the newest query, when it is done.
   function search() {
+    list.setAttribute("aria-busy", "true");
+    if (running) {
+      again = true;
+      seq++; // what it finds is already out of date: not shown
+      return running;
+    }
+    running = run().then(function () {
+      running = null;
+      if (again) {
+        again = false;
+        return search();
+      }
+    });
+    return running;
+  }
+
+  function run() {
     var n = ++seq;
     var text = query.value.trim();
-    list.setAttribute("aria-busy", "true");
     var options = chosen();
-    if (!text && !Object.keys(options.filters).length) {
-      list.textContent = "";
-      more.hidden = true;
-      say("键入以开始搜索");
-      return Promise.resolve();
-    }
+    if (!text && !Object.keys(options.filters).length) return Promise.resolve(say("键入以开始搜索"));
     if (!options.sort) delete options.sort;
     return Promise.all([load(), terms(text)])
       .then(
@@ -141,9 +159,10 @@
             if (n !== seq || !found) return;
             results = found.results;
             shown = 0;
+            meta.textContent = results.length ? "找到 " + results.length + " 个符合条件的结果" : "没有找到符合条件的结果";
             return page(n, true).then(function () {
               if (n !== seq) return;
-              say(results.length ? "找到 " + results.length + " 个符合条件的结果" : "没有找到符合条件的结果");
+              list.setAttribute("aria-busy", "false");
               showFilters(pagefind);
             });
           });
@@ -157,18 +176,26 @@
       });
   }
 
+  // The next PAGE results, each shown as soon as it and those before it have arrived.
   function page(n, first) {
     var batch = results.slice(shown, shown + PAGE);
-    return Promise.all(
-      batch.map(function (result) {
-        return result.data();
-      })
-    ).then(function (hits) {
-      if (n !== seq) return;
+    var ready = [];
+    var next = 0;
+    function show() {
+      if (n !== seq || (batch.length && !ready[next])) return;
       if (first) list.textContent = "";
-      hits.forEach(function (hit) {
-        list.appendChild(render(hit));
-      });
+      first = false;
+      while (ready[next]) list.appendChild(render(ready[next++]));
+    }
+    return Promise.all(
+      batch.map(function (result, i) {
+        return result.data().then(function (hit) {
+          ready[i] = hit;
+          show();
+        });
+      })
+    ).then(function () {
+      show();
       shown += batch.length;
       more.hidden = shown >= results.length;
     });
@@ -232,12 +259,15 @@
     if (!ev.isComposing) search();
   });
   query.addEventListener("compositionend", search);
+  function warm() {
+    load().catch(function () {});
+  }
   query.addEventListener("focus", function () {
     // After the click that may have brought focus here has toggled search open itself (as in Material).
     setTimeout(function () {
       if (document.activeElement === query) setOpen(true);
     }, 1);
-    load().catch(function () {});
+    warm();
   });
   selects.forEach(function (select) {
     select.addEventListener("change", search);
@@ -257,6 +287,10 @@
   // On phones the keyboard comes up only when focusing follows a tap on the search button.
   var button = document.querySelector("header label[for=__search]");
   if (button) button.addEventListener("click", function () { query.focus(); });
+  // A pointer on its way to the box or the button: start loading the index now.
+  [button, query].forEach(function (el) {
+    if (el) el.addEventListener("pointerenter", warm, { once: true });
+  });
   toggle.addEventListener("change", function () {
     if (!toggle.checked) query.blur();
   });
@@ -276,6 +310,7 @@
     var active = document.activeElement;
     if (!toggle.checked && active !== query) {
       if ((ev.key === "/" || ev.key === "s" || ev.key === "f") && !typing(active)) {
+        setOpen(true);
         query.focus();
         query.select();
         ev.preventDefault();
