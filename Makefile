@@ -49,8 +49,9 @@ lint: install-test
 	$(BIN)/ruff check --fix plugins scripts tests
 	$(BIN)/ruff format plugins scripts tests
 
-bench: install
+bench: install-test chromium
 	$(BIN)/python scripts/bench_site.py --repeat 3  # alternating runs, fastest kept: steadier on a busy machine
+	$(BIN)/python scripts/bench_search.py           # bytes and time to the first result, in Chromium
 
 clean:
 	rm -rf site site-internal .cache

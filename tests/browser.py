@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import threading
@@ -25,12 +26,20 @@ CHROMIUM_ARGS = [
 ]
 SUB_PATH = "/xy/djpp/"
 OPAQUE = (".wasm", ".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+TEXT = (
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "text/plain",
+)
 
 
 @contextlib.contextmanager
-def serve_under_sub_path(site: Path) -> Iterator[str]:
+def serve_under_sub_path(site: Path, compress: bool = False) -> Iterator[str]:
     """Serve `site` at http://127.0.0.1:PORT/xy/djpp/, as the college's site group would (Pagefind's files
-    and WebAssembly as application/octet-stream)."""
+    and WebAssembly as application/octet-stream). `compress`: text files gzipped, as most servers do."""
     root = site.parent / "_www"
     target = root / SUB_PATH.strip("/")
     if not target.exists():
@@ -44,6 +53,22 @@ def serve_under_sub_path(site: Path) -> Iterator[str]:
 
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def do_GET(self) -> None:
+            path = Path(self.translate_path(self.path))
+            path = path / "index.html" if self.path.split("?")[0].endswith("/") else path
+            kind = self.guess_type(str(path))
+            if not (
+                compress and path.is_file() and kind in TEXT and "gzip" in self.headers["Accept-Encoding"]
+            ):
+                return super().do_GET()
+            body = gzip.compress(path.read_bytes(), 6)
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
