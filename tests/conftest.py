@@ -86,6 +86,13 @@ class SiteProject:
         write(root / "mkdocs.yml", SITE_CONFIG.format(page_size=page_size))
         write(root / "docs" / "index.md", "# 首页\n\n学院介绍。\n")
 
+    def configure(self, old: str, new: str) -> None:
+        """Changes mkdocs.yml: `old` (which must be there) becomes `new`."""
+        config = self.root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        assert old in text, old
+        config.write_text(text.replace(old, new), encoding="utf-8")
+
     def branch(self, branch_id: str, header: str, body: str = "") -> Path:
         return write(self.root / "branches" / branch_id / "index.md", f"---\n{header.strip()}\n---\n{body}")
 

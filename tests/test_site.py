@@ -141,13 +141,7 @@ def test_drafts_and_unreviewed_are_left_out_everywhere(college: SiteProject) -> 
 
 
 def test_review_can_be_turned_off(college: SiteProject) -> None:
-    config = college.root / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - branches:\n", "  - branches:\n      review_required: false\n"
-        ),
-        encoding="utf-8",
-    )
+    college.configure("  - branches:\n", "  - branches:\n      review_required: false\n")
     college.item("jg1", "2024-06-02-noreview.md", item("未审新闻", extra=""))
     assert college.build("--strict").returncode == 0
     assert "未审新闻" in college.html("branches/jg1/news/2024-06-02-noreview/")
@@ -257,12 +251,7 @@ def test_search_indexes_items_brand_and_hand_written_pages_but_not_lists(college
 
 
 def test_material_search_can_be_chosen_instead(college: SiteProject) -> None:
-    config = college.root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("  - branches:\n", "  - search\n  - branches:\n      search: material\n"),
-        encoding="utf-8",
-    )
+    college.configure("  - branches:\n", "  - search\n  - branches:\n      search: material\n")
     assert college.build("--strict").returncode == 0
     site = college.root / "site"
     assert not (site / "pagefind").exists() and 'data-md-component="search"' in college.html("")
@@ -288,7 +277,7 @@ def test_material_search_can_be_chosen_instead(college: SiteProject) -> None:
     assert any("改过的党课" in t.replace("\u200b", "") for t in dangke)
 
     # Without the search plugin listed, `search: material` cannot work: said in Chinese.
-    config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", ""), encoding="utf-8")
+    college.configure("  - search\n", "")
     result = college.build()
     assert result.returncode != 0 and "plugins 里没有启用 search" in result.stderr
     assert "Traceback" not in result.stderr
@@ -296,13 +285,7 @@ def test_material_search_can_be_chosen_instead(college: SiteProject) -> None:
 
 def test_material_search_listed_is_replaced_by_pagefind(college: SiteProject) -> None:
     """An older mkdocs.yml lists Material's search: the site gets Pagefind, and a note says so."""
-    config = college.root / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - branches:\n", "  - search:\n      lang: zh\n  - branches:\n"
-        ),
-        encoding="utf-8",
-    )
+    college.configure("  - branches:\n", "  - search:\n      lang: zh\n  - branches:\n")
     result = college.build("--strict")
     assert result.returncode == 0, result.stderr
     assert "search 插件（Material 自带搜索）已停用" in result.stderr
@@ -404,11 +387,7 @@ RAW = """正文。
 @pytest.mark.parametrize("allowed", [False, True])
 def test_raw_html_in_bodies_is_sanitised_unless_allowed(project: SiteProject, allowed: bool) -> None:
     if allowed:
-        config = project.root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace("  - branches:\n", "  - branches:\n      allow_raw_html: true\n"), encoding="utf-8"
-        )
+        project.configure("  - branches:\n", "  - branches:\n      allow_raw_html: true\n")
     project.branch("jg1", JG1, "故事<script>alert(4)</script>\n")
     project.item("jg1", "2024-03-13-x.md", item("新闻"), RAW)
     assert project.build().returncode == 0
