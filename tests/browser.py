@@ -31,6 +31,8 @@ def serve_under_sub_path(site: Path) -> Iterator[str]:
     """Serve `site` at http://127.0.0.1:PORT/xy/djpp/, as the college's site group would."""
     root = site.parent / "_www"
     target = root / SUB_PATH.strip("/")
+    if target.is_symlink() and target.resolve() != site.resolve():
+        target.unlink()  # another site of the same folder was served before
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.symlink_to(site, target_is_directory=True)
