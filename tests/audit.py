@@ -171,6 +171,10 @@ STRUCTURE_JS = """() => {
 }"""
 
 
+# Colours are read as they are, not halfway through one of Material's transitions.
+STILL = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+
 def open_lightbox(page) -> None:
     page.locator("a[data-lightbox]").first.click()
     page.locator(".bb-lightbox[role=dialog]").wait_for(state="visible", timeout=5000)
@@ -226,6 +230,7 @@ class _Visit:
                 weight = self.traffic.weight()  # before axe, which may bring lazy images into view
             else:
                 page.wait_for_load_state("load")
+            page.add_style_tag(content=STILL)
             result = Audit(
                 self.url, self.viewport, run_axe(page), self.traffic, page.evaluate(STRUCTURE_JS), weight
             )
