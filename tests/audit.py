@@ -29,6 +29,9 @@ EDITIONS: dict[str, dict[str, str]] = {
     "preview": {"BRANCHES_PREVIEW": "1"},
 }
 
+# Where the colours are audited again in Material's dark scheme (they do not differ between editions).
+DARK_EDITIONS = ("public",)
+
 VIEWPORTS: dict[str, dict] = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "phone": {
@@ -196,27 +199,33 @@ class Audit:
     structure: dict
     weight: Weight | None = None  # phone only
     lightbox: list[dict] = field(default_factory=list)  # with the photo viewer open
-    dark: list[dict] = field(
-        default_factory=list
-    )  # colours in the dark scheme (desktop, sites with a palette)
+    dark: list[dict] = field(default_factory=list)  # colours in the dark scheme
 
     def blocking(self) -> list[dict]:
+        states = {"loaded": self.violations, "lightbox": self.lightbox, "dark": self.dark}
         return [
-            {**v, "state": state}
-            for state, found in (
-                ("loaded", self.violations),
-                ("lightbox", self.lightbox),
-                ("dark", self.dark),
-            )
-            for v in found
-            if v["impact"] in BLOCKING
+            {**v, "state": state} for state, found in states.items() for v in found if v["impact"] in BLOCKING
         ]
 
 
+_INDEX_CONFIG: dict[str, dict] = {}
+
+
+def _empty_index(route) -> None:
+    """The search index with its settings but no documents: building the real one costs a page a second
+    of CPU, and the search is not what is audited. The phone visit of the same page loads the real one."""
+    url = route.request.url
+    if url not in _INDEX_CONFIG:
+        _INDEX_CONFIG[url] = route.fetch().json()["config"]
+    route.fulfill(json={"config": _INDEX_CONFIG[url], "docs": []})
+
+
 class _Visit:
-    def __init__(self, browser, base: str, url: str, viewport: str, lightbox: bool) -> None:
-        self.url, self.viewport, self.lightbox = url, viewport, lightbox
+    def __init__(self, browser, base: str, url: str, viewport: str, lightbox: bool, dark: bool) -> None:
+        self.url, self.viewport, self.lightbox, self.dark = url, viewport, lightbox, dark
         self.context = browser.new_context(**VIEWPORTS[viewport])
+        if viewport != "phone":
+            self.context.route("**/search/search_index.json", _empty_index)
         self.page = self.context.new_page()
         self.traffic = Traffic(base).attach(self.page)
         self.page.goto(base + url, wait_until="commit")  # it loads while other pages are audited
@@ -231,19 +240,18 @@ class _Visit:
             else:
                 page.wait_for_load_state("load")
             page.add_style_tag(content=STILL)
-            result = Audit(
-                self.url, self.viewport, run_axe(page), self.traffic, page.evaluate(STRUCTURE_JS), weight
-            )
+            structure = page.evaluate(STRUCTURE_JS)
+            result = Audit(self.url, self.viewport, run_axe(page), self.traffic, structure, weight)
             if self.lightbox:
                 open_lightbox(page)
                 result.lightbox = run_axe(page)
                 close_lightbox(page)
-            if self.viewport == "desktop" and page.evaluate(
-                "document.body.hasAttribute('data-md-color-scheme')"
+            if (
+                self.dark
+                and self.viewport == "desktop"
+                and page.evaluate("!!document.body.dataset.mdColorScheme")
             ):
-                page.evaluate(
-                    "document.body.setAttribute('data-md-color-scheme', 'slate')"
-                )  # as the toggle does
+                page.evaluate("document.body.dataset.mdColorScheme = 'slate'")  # what the palette toggle does
                 result.dark = run_axe(page, COLOUR_RULES)
             page.wait_for_load_state("networkidle")  # every request has had its answer
             return result
@@ -251,8 +259,9 @@ class _Visit:
             self.context.close()
 
 
-def audit(browser, base: str, pages: list[tuple[str, bool]], viewports=tuple(VIEWPORTS), window: int = 3):
-    """Audit each (url, open the lightbox) in each viewport → {(url, viewport): Audit}.
+def audit(browser, base: str, pages: list[tuple[str, bool]], viewports=tuple(VIEWPORTS), dark=True, window=3):
+    """Audit each (url, open the lightbox) in each viewport → {(url, viewport): Audit}; with `dark`, the
+    colours also in the dark scheme on a desktop (where the site has a palette to switch).
 
     A few pages load at once, so that one page's network and another's axe run overlap.
     """
@@ -260,7 +269,7 @@ def audit(browser, base: str, pages: list[tuple[str, bool]], viewports=tuple(VIE
     waiting: list[_Visit] = []
     for url, lightbox in pages:
         for viewport in viewports:
-            waiting.append(_Visit(browser, base, url, viewport, lightbox))
+            waiting.append(_Visit(browser, base, url, viewport, lightbox, dark))
             if len(waiting) >= window:
                 done = waiting.pop(0).finish()
                 results[done.url, done.viewport] = done
