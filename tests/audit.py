@@ -168,7 +168,8 @@ STRUCTURE_JS = """() => {
         main: document.querySelectorAll("main").length,
         contentinfo: [...document.querySelectorAll("footer")].filter(top).length,
         navigation: document.querySelectorAll("nav").length,
-        unnamed_dialogs: [...document.querySelectorAll("[role=dialog]")].filter(d => !d.getAttribute("aria-label")).length,
+        unnamed_dialogs: [...document.querySelectorAll("[role=dialog]")]
+            .filter(d => !d.getAttribute("aria-label") && !d.getAttribute("aria-labelledby")).length,
         feeds: [...document.querySelectorAll('link[type="application/atom+xml"]')].map(l => l.getAttribute("rel")),
     };
 }"""
