@@ -43,6 +43,8 @@ def serve_under_sub_path(site: Path, compress: bool = False) -> Iterator[str]:
     and WebAssembly as application/octet-stream). `compress`: text files gzipped, as most servers do."""
     root = site.parent / "_www"
     target = root / SUB_PATH.strip("/")
+    if target.is_symlink() and target.resolve() != site.resolve():
+        target.unlink()  # another site of the same folder was served before
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.symlink_to(site, target_is_directory=True)

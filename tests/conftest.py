@@ -120,28 +120,25 @@ def project(tmp_path: Path) -> SiteProject:
     return SiteProject(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo college built once into a temporary folder (sources untouched)."""
-    out = tmp_path_factory.mktemp("demo") / "site"
+def build_demo(out: Path, env: dict[str, str] | None = None) -> Path:
+    """Build the demo college into `out` (sources untouched), with `env` added to the environment."""
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
         capture_output=True,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo college built once into a temporary folder (sources untouched)."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "site")
 
 
 @pytest.fixture(scope="session")
 def demo_internal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo college's internal edition (for reviewers), built once into a temporary folder."""
-    out = tmp_path_factory.mktemp("demo-internal") / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "BRANCHES_EDITION": "internal"},
-    )
-    assert result.returncode == 0, result.stderr
-    return out
+    return build_demo(tmp_path_factory.mktemp("demo-internal") / "site", {"BRANCHES_EDITION": "internal"})
