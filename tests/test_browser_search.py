@@ -55,7 +55,7 @@ def test_the_preview_keeps_answering_while_its_index_is_rebuilt(browser, project
         assert len(search(page, "工作")) == 10  # the previous index, loaded (not the fragment of 红旗渠)
         project.item("jg1", "2024-03-05-x.md", item("第4次会议"), "改写后的正文，讨论乡村振兴。\n")
         serve_rebuild(project)
-        assert plugin.indexer.wait(120)
+        assert plugin.search.indexer.wait(120)
         # The same page, not reloaded, goes on with the index it loaded: the edited item's old text, whose
         # fragment the new index no longer names, still opens.
         page.locator("input.md-search__input").fill("红旗渠")

@@ -491,7 +491,7 @@ def test_dirty_serve_hands_mkdocs_only_what_changed(college: SiteProject, caplog
 
     # The search index follows in the background (the rebuild did not wait for it): every page once,
     # the edited one with its new text; the previous index's files stay for readers who loaded it.
-    assert plugin.indexer.wait(120)
+    assert plugin.search.indexer.wait(120)
     records = search_records(college.root / "site")
     assert {"", f"branches/jg1/news/{QINGMING}/", "branches/xs1/news/2024-03-20-a/"} <= set(records)
     assert "改。" in records["branches/jg1/news/2024-05-01-dangke/"]["text"]

@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from .assemble import assemble
 from .chrome import Chrome
 from .config import BranchesConfig, activity_types
-from .dirty import MemoryBytecodeCache, Outputs, merge_search_index
+from .dirty import MemoryBytecodeCache, Outputs
 from .errors import Problems, Severity, summary
 from .images import ImageSettings
 from .incremental import Stamps, stamp
@@ -32,7 +32,7 @@ from .pages.base import edition_of
 from .pages.data import SCRIPTS, STYLESHEETS
 from .pages.review import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
-from .search import INSTALL_HINT, Indexed, Indexer, SearchError, build_index, executable, mark
+from .site_search import SiteSearch
 from .urls import uri_to_url
 
 log = get_plugin_logger(__name__)
@@ -43,7 +43,6 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     supports_multiple_instances = False
     command: str | None = None
     dirty = False
-    indexed_once = False
     config_text = b""
 
     def __init__(self) -> None:
@@ -54,16 +53,14 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.manifests: dict[str, dict[str, Any]] = {}  # image cache entries already read
         self.stamps = Stamps()
         self.bytecode = MemoryBytecodeCache()
-        self.indexer = Indexer(_report_index)
+        self.search = SiteSearch()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
         # Only `serve` owns its site folder: there, unchanged outputs are not even handed to MkDocs.
         self.keep = dirty and command == "serve"
-        self.indexer.close()  # of an earlier session in this process (tests)
-        self.indexer = Indexer(_report_index)
-        self.indexed_once = False  # after the first build, `serve --dirty` indexes in the background
+        self.search.start(self.keep)
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_notice)
 
@@ -88,7 +85,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             "dashboard": uri_to_url(DASHBOARD_URI, config.use_directory_urls),
             "queue": uri_to_url(QUEUE_URI, config.use_directory_urls),
         }
-        self.pagefind = _choose_search(self.config.search, config)
+        self.search.configure(self.config.search, config)
         config.extra["branches_search"] = self.config.search
         theme = config.theme
         # Our overrides go after the site's own custom_dir, before the theme's templates.
@@ -120,12 +117,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             types=tuple(types),
             public_dashboard=self.config.public_dashboard,
         )
-        if not self.pagefind:
-            logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses it when installed
         return config
 
     def on_shutdown(self) -> None:
-        self.indexer.close()
+        self.search.close()
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         if self.dirty:  # MkDocs makes a new theme environment per rebuild: keep the compiled templates
@@ -133,19 +128,14 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         env.globals["branches_cached"] = self.chrome.cached
         return env
 
-    @event_priority(100)  # before the search plugin reads `page.content`
+    @event_priority(100)  # before Material's search plugin reads `page.content`
     def _show_search_the_text(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-        text = self.searchable.pop(page.file.src_uri, None)
-        if text is not None:
-            self.full_pages[page.file.src_uri], page.content = page.content or "", text
+        self.search.show_text(page)
         return context
 
     @event_priority(-100)  # after every other plugin
     def _restore_page(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-        full = self.full_pages.pop(page.file.src_uri, None)
-        if full is not None:
-            page.content = full
-        self.rebuilt.add(page.url)
+        self.search.restore(page)
         ours = self.pages.get(page.file.src_uri)
         # A generated page outside the navigation, with no table of contents: its sidebar is shared.
         if ours and not page.file.inclusion.is_in_nav() and not page.toc.items and not page.meta.get("hide"):
@@ -195,9 +185,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             )
         _report(problems)
         self.files = files
-        self.searchable: dict[str, str] = {}  # item page → the HTML the search index gets
-        self.full_pages: dict[str, str] = {}  # item page → its content, while search sees the above
-        self.rebuilt: set[str] = set()  # URLs of the pages built this time
+        self.search.new_build()
         return files
 
     def _add_pages(self, files: Files, config: MkDocsConfig, build: Build, problems: Problems) -> None:
@@ -221,35 +209,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             elif self.outputs.page(files, config, page.uri, page.in_nav, fingerprint):
                 self.pages[page.uri] = page
 
-    @event_priority(50)  # before the search plugin writes its index
+    @event_priority(50)  # before Material's search plugin writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.outputs.finish()
-        if self.pagefind:
-            self._index(config)
-        if not self.keep or self.pagefind:
-            return
-        # `search`, or `material/search` when Material's theme provides it
-        search = next((p for name, p in config.plugins.items() if name.split("/")[-1] == "search"), None)
-        if search is not None:
-            alive = {f.url for f in self.files if f.src_uri.endswith(".md") and f.inclusion.is_included()}
-            merge_search_index(search, self.rebuilt, alive)
-
-    def _index(self, config: MkDocsConfig) -> None:
-        """Pagefind over this build's pages: the hand-written ones (a page whose front matter says
-        `search: {exclude: true}` is not marked, so Pagefind skips it) and those of indexed kinds."""
-        pages = [
-            f.dest_uri
-            for f in self.files
-            if f.src_uri.endswith(".md") and f.inclusion.is_included() and f.src_uri not in self.unindexed
-        ]
-        if self.keep and self.indexed_once:
-            self.indexer.submit(config.site_dir, pages)  # the preview is served meanwhile
-            return
-        try:
-            _report_index(build_index(config.site_dir, pages))
-        except SearchError as exc:
-            raise PluginError(str(exc)) from None
-        self.indexed_once = True
+        self.search.finish(config, self.files, self.unindexed)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.chrome = Chrome([page.url for page in nav.pages])
@@ -278,44 +241,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         uri = page.file.src_uri
         ours = self.pages.get(uri) or self.extending.get(uri)
         content = html_text if ours is None else ours.render(self.build, html_text, page.url)
-        if self.pagefind:
-            search = page.meta.get("search")
-            if not (isinstance(search, dict) and search.get("exclude")):
-                content = mark(content, ours.search_facets(self.build) if ours else None)
-        elif ours is not None and (text := ours.search_text()) is not None:
-            self.searchable[uri] = text
-        return content
-
-
-def _choose_search(choice: str, config: MkDocsConfig) -> bool:
-    """True for Pagefind. Material's search plugin (`search`, or `material/search`) is then turned off if
-    listed; with `search: material` it must be listed."""
-    material = next((p for name, p in config.plugins.items() if name.split("/")[-1] == "search"), None)
-    listed = material is not None and material.config.get("enabled", True)
-    if choice == "material":
-        if not listed:
-            raise PluginError(
-                "mkdocs.yml 里 branches 的 search 设为 material，但 plugins 里没有启用 search："
-                "请在 plugins 里加上 - search（中文分词还要安装 jieba），或删掉 search: material 改用 Pagefind"
-            )
-        return False
-    try:
-        executable()
-    except SearchError as exc:
-        raise PluginError(str(exc)) from None
-    if listed and material is not None and "enabled" in material.config:
-        material.config["enabled"] = False
-        log.info("本站的搜索由 Pagefind 生成，mkdocs.yml 里的 search 插件（Material 自带搜索）已停用。")
-    return True
-
-
-def _report_index(result: Indexed | SearchError) -> None:
-    if isinstance(result, SearchError):
-        log.error(f"{result}；搜索仍使用上一次的索引。")
-    elif not result.extended:
-        log.warning(f"生成搜索索引的 Pagefind 不是扩展版（extended），中文词语不会切分。{INSTALL_HINT}")
-    else:
-        log.debug(f"搜索索引：{result.pages} 个页面")
+        return self.search.content(content, page, ours, self.build)
 
 
 def _quiet_dirty_notice(record: logging.LogRecord) -> bool:
