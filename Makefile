@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build build-internal test lint bench install install-test chromium clean
+.PHONY: serve build build-internal test lint bench install install-test chromium node clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,18 @@ chromium:
 	    apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "请先安装 Chromium：sudo apt-get install chromium"; exit 1; fi; }
 
-test: install-test chromium
+# axe-core for the accessibility audit (tests/audit.py), pinned by package-lock.json; reinstalled when the lock changes.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq npm; \
+	  else echo "请先安装 Node.js 和 npm：sudo apt-get install npm"; exit 1; fi; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: node_modules/.installed
+
+test: install-test chromium node
 	$(BIN)/ruff check plugins scripts tests
 	$(BIN)/ruff format --check plugins scripts tests
 	$(BIN)/mypy
@@ -49,8 +60,9 @@ lint: install-test
 	$(BIN)/ruff check --fix plugins scripts tests
 	$(BIN)/ruff format plugins scripts tests
 
-bench: install
+bench: install-test chromium
 	$(BIN)/python scripts/bench_site.py --repeat 3  # alternating runs, fastest kept: steadier on a busy machine
+	$(BIN)/python scripts/bench_search.py           # bytes and time to the first result, in Chromium
 
 clean:
 	rm -rf site site-internal .cache

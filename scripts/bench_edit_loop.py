@@ -2,8 +2,10 @@
 
 Generates a corpus (default 60 branches × 150 items), starts `mkdocs serve --dirty` on 127.0.0.1,
 waits for the first full build, then edits one item's text, adds one new item, and adds one
-back-dated item, and times each from the file write until the served page shows it. Each line
-also gives MkDocs' own "built in" time; the rest is the file watcher (it polls every 0.5 s).
+back-dated item, and times each from the file write until the served page shows it (the edit twice:
+the second while the search index of the first is being rebuilt). Each line
+also gives MkDocs' own "built in" time; the rest is the file watcher (it polls every 0.5 s). For the
+edit, it also times until the search index (rebuilt in the background) has followed.
 
     python scripts/bench_edit_loop.py             # 9,000 items
     python scripts/bench_edit_loop.py -b 8 -n 20  # quick
@@ -48,6 +50,24 @@ def wait_for(url: str, text: str, timeout: float) -> float:
             pass
         time.sleep(0.05)
     raise SystemExit(f"timed out after {timeout:.0f} s waiting for {text!r} at {url}")
+
+
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return b""
+
+
+def wait_for_change(url: str, before: bytes, timeout: float) -> float:
+    """Seconds until `url` serves something else than `before`."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if fetch(url) not in (before, b""):
+            return time.perf_counter() - start
+        time.sleep(0.2)
+    raise SystemExit(f"timed out after {timeout:.0f} s waiting for {url} to change")
 
 
 def main() -> None:
@@ -95,8 +115,18 @@ def main() -> None:
             return f"(MkDocs: built in {times[-1]} s)" if times else ""
 
         marker = f"改动标记{int(time.time())}"
+        entry = f"{base}pagefind/pagefind-entry.json"
+        index = fetch(entry)
+        written = time.perf_counter()
         first.write_text(first.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
         print(f"edit one item:         visible after {wait_for(url, marker, 120):.2f} s {last_build()}")
+        again = f"{marker}再改"  # while the search index of the first edit is being rebuilt
+        first.write_text(first.read_text(encoding="utf-8") + f"\n{again}\n", encoding="utf-8")
+        print(f"edit it again at once: visible after {wait_for(url, again, 120):.2f} s {last_build()}")
+        wait_for_change(entry, index, 300)
+        print(
+            f"                       in search after {time.perf_counter() - written:.2f} s (from the first save)"
+        )
 
         header = "---\ntitle: 新增的一条动态\ntype: 支委会\nreviewer: 审核人\n---\n"
         for label, path in zip(("add one item:", "add a back-dated one:"), added, strict=True):

@@ -1,9 +1,10 @@
 """Benchmark: the plugin against the engine's floor on a generated corpus.
 
 Generates B branches × N items (× P photos each) in the content format, then builds
-  - ours:  the corpus with the `branches` plugin,
-  - floor: the same items as plain MkDocs pages kept out of the nav (what MkDocs + Material cost anyway),
-  - blog:  (optional, --blog) the same items as posts of Material's blog plugin,
+  - ours:  the corpus with the `branches` plugin (and its Pagefind search),
+  - floor: the same items as plain MkDocs pages kept out of the nav, with Material's search (what MkDocs +
+           Material cost anyway),
+  - blog:  (optional, --blog) the same items as posts of Material's blog plugin (and Material's search),
 each in a fresh process, and prints wall time, peak memory (RSS) and the ratio to the floor. With
 `--repeat R` the builds alternate R times and the fastest of each is kept: on a shared machine the
 minimum is the least noisy estimate of what a build costs.
@@ -78,6 +79,8 @@ theme:
   name: material
   language: zh
   font: false
+"""
+MATERIAL_SEARCH = """\
 plugins:
   - search:
       lang: zh
@@ -124,7 +127,7 @@ def site_ours(root: Path) -> Path:
     (site / "docs").mkdir()
     (site / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
     (site / "branches").symlink_to(root / "content" / "branches", target_is_directory=True)
-    (site / "mkdocs.yml").write_text(f"site_name: bench\n{THEME}  - branches\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text(f"site_name: bench\n{THEME}plugins:\n  - branches\n", encoding="utf-8")
     return site
 
 
@@ -144,7 +147,7 @@ def site_floor(root: Path) -> Path:
         target = docs / "branches" / path.parent.parent.name / "news" / f"{path.stem}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"# {title}\n\n{body}", encoding="utf-8")
-    config = f"site_name: bench\nnav:\n  - index.md\nnot_in_nav: |\n  /branches/**\n{THEME}"
+    config = f"site_name: bench\nnav:\n  - index.md\nnot_in_nav: |\n  /branches/**\n{THEME}{MATERIAL_SEARCH}"
     (site / "mkdocs.yml").write_text(config, encoding="utf-8")
     return site
 
@@ -159,7 +162,9 @@ def site_blog(root: Path) -> Path:
         category = head.splitlines()[1].split(": ", 1)[1]
         text = f"---\ndate: {date}\ncategories: [{category}]\n---\n# {title}\n\n{body}"
         (posts / f"{path.parent.parent.name}-{path.stem}.md").write_text(text, encoding="utf-8")
-    (site / "mkdocs.yml").write_text(f"site_name: bench\n{THEME}  - blog\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text(
+        f"site_name: bench\n{THEME}{MATERIAL_SEARCH}  - blog\n", encoding="utf-8"
+    )
     return site
 
 

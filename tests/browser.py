@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,22 +26,59 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SUB_PATH = "/xy/djpp/"
+OPAQUE = (".wasm", ".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+TEXT = (
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "text/plain",
+)
 
 
 @contextlib.contextmanager
-def serve_under_sub_path(site: Path) -> Iterator[str]:
-    """Serve `site` at http://127.0.0.1:PORT/xy/djpp/, as the college's site group would."""
+def serve_under_sub_path(site: Path, compress: bool = False) -> Iterator[str]:
+    """Serve `site` at http://127.0.0.1:PORT/xy/djpp/, as the college's site group would (Pagefind's files
+    and WebAssembly as application/octet-stream). `compress`: text files gzipped, as most servers do."""
     root = site.parent / "_www"
     target = root / SUB_PATH.strip("/")
+    if target.is_symlink() and target.resolve() != site.resolve():
+        target.unlink()  # another site of the same folder was served before
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.symlink_to(site, target_is_directory=True)
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        def guess_type(self, path):
+            # Like a site group's server that knows nothing of Pagefind's files or of WebAssembly.
+            return "application/octet-stream" if str(path).endswith(OPAQUE) else super().guess_type(path)
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+        def do_GET(self) -> None:
+            path = Path(self.translate_path(self.path))
+            path = path / "index.html" if self.path.split("?")[0].endswith("/") else path
+            kind = self.guess_type(str(path))
+            if not (
+                compress and path.is_file() and kind in TEXT and "gzip" in self.headers["Accept-Encoding"]
+            ):
+                return super().do_GET()
+            body = gzip.compress(path.read_bytes(), 6)
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address) -> None:
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that went away mid-file
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -76,3 +115,26 @@ class RequestLog:
             for u in self.urls
             if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname != "127.0.0.1"
         ]
+
+
+def search(page, query: str) -> list[dict[str, str]]:
+    """Opens search with Material's key and types `query`: see `results`."""
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    assert box.evaluate("el => el === document.activeElement")
+    box.fill(query)
+    return results(page)
+
+
+def results(page) -> list[dict[str, str]]:
+    """The results of the newest search, once shown: URL, title, date · type · branch line, excerpt."""
+    page.wait_for_selector(".md-search-result__list[aria-busy=false]", state="attached", timeout=15000)
+    return page.eval_on_selector_all(
+        ".md-search-result__item",
+        """items => items.map(li => ({
+            url: li.querySelector("a").getAttribute("href"),
+            title: li.querySelector("h1").textContent,
+            info: (li.querySelector(".bb-search__info") || {}).textContent || "",
+            excerpt: li.querySelector(".bb-search__teaser").innerHTML,
+        }))""",
+    )

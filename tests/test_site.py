@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mkdocs_branches.slugs import url_name
 
-from conftest import SiteProject, tree_hashes
+from conftest import SiteProject, search_records, site_text, tree_hashes
 
 JG1 = """
 name: 管理学院教工第一党支部
@@ -133,21 +133,15 @@ def test_drafts_and_unreviewed_are_left_out_everywhere(college: SiteProject) -> 
     site = college.root / "site"
     assert not (site / "branches/jg1/news/2024-06-01-draft").exists()
     assert not (site / "branches/jg1/news/2024-06-02-noreview").exists()
-    everything = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
-    everything += (site / "search/search_index.json").read_text(encoding="utf-8")
+    everything = site_text(site)  # the search index decompressed
+    assert "三月支委会" in "".join(r["text"] for r in search_records(site).values())
     assert "草稿新闻" not in everything and "未审新闻" not in everything
     strict = college.build("--strict")
     assert strict.returncode != 0
 
 
 def test_review_can_be_turned_off(college: SiteProject) -> None:
-    config = college.root / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - branches:\n", "  - branches:\n      review_required: false\n"
-        ),
-        encoding="utf-8",
-    )
+    college.configure("  - branches:\n", "  - branches:\n      review_required: false\n")
     college.item("jg1", "2024-06-02-noreview.md", item("未审新闻", extra=""))
     assert college.build("--strict").returncode == 0
     assert "未审新闻" in college.html("branches/jg1/news/2024-06-02-noreview/")
@@ -182,9 +176,9 @@ def test_every_content_string_is_escaped(project: SiteProject) -> None:
         in (item_page)
     )
     assert '<meta name="description" content="&lt;/title&gt;&lt;script&gt;' in item_page
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    titles = [doc["title"] for doc in index["docs"]]
-    assert not any("<script>" in t for t in titles)
+    # The index holds text, not HTML (search.js shows it as text): the title as written, whole.
+    record = search_records(site)["branches/jg1/news/2024-03-13-x/"]
+    assert record["meta"]["title"] == HOSTILE and HOSTILE in record["text"]
 
 
 def test_urls_are_ascii_stable_and_unique(project: SiteProject) -> None:
@@ -220,21 +214,101 @@ def test_works_under_any_sub_path_and_loads_nothing_from_other_hosts(college: Si
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
 
 
-def test_search_indexes_items_but_not_lists(college: SiteProject) -> None:
+def test_search_indexes_items_brand_and_hand_written_pages_but_not_lists(college: SiteProject) -> None:
+    college.root.joinpath("docs/hidden.md").write_text(
+        "---\nsearch:\n  exclude: true\n---\n# 不进索引\n\n隐藏页面。\n", encoding="utf-8"
+    )
     assert college.build().returncode == 0
-    index = json.loads((college.root / "site/search/search_index.json").read_text(encoding="utf-8"))
+    site = college.root / "site"
+    records = search_records(site)
+    assert {"", "branches/jg1/", "branches/xs1/", "branches/jg1/news/2024-03-13-zhiweihui/"} <= set(records)
+    assert not [u for u in records if u.startswith(("news/", "types/", "tags/", "gallery/", "review/"))]
+    assert not [u for u in records if u.endswith(("/timeline/", "/gallery/"))] and "hidden/" not in records
+    item = records["branches/jg1/news/2024-03-13-zhiweihui/"]
+    assert "研究三月工作" in item["text"]
+    assert "上一篇" not in item["text"] and "李明" not in item["text"]  # neighbours and credits are not
+    assert "支委会" in item["text"] and "#组织建设" in item["text"] and "红色引擎" in item["text"]
+    assert item["meta"] == {
+        "title": "三月支委会",
+        "date": "2024年3月13日",
+        "type": "支委会",
+        "branch": "红色引擎",
+    }
+    assert item["filters"] == {
+        "branch": ["红色引擎 · 管理学院教工第一党支部"],
+        "type": ["支委会"],
+        "year": ["2024"],
+    }
+    assert records["branches/jg1/"]["meta"]["title"] == "红色引擎 · 管理学院教工第一党支部"
+    assert "红色引擎的故事" in records["branches/jg1/"]["text"]
+    page = college.html("branches/jg1/news/2024-03-13-zhiweihui/")
+    assert "上一篇（较新）" in page and "<dt>作者</dt><dd>李明</dd>" in page  # while the page keeps them
+    # The index's own words, for search.js to split a query the way the index was split.
+    words = "\n".join(p.read_text(encoding="utf-8") for p in (site / "pagefind/words").glob("*.txt"))
+    assert "支委" in words.split("\n") and len(list((site / "pagefind/words").glob("*.txt"))) == 64
+    # Nothing of Material's search, nor Pagefind's ready-made interfaces, is published.
+    assert not (site / "search").exists() and not list(site.glob("pagefind/pagefind-*ui*"))
+
+
+def test_material_search_can_be_chosen_instead(college: SiteProject) -> None:
+    college.configure("  - branches:\n", "  - search\n  - branches:\n      search: material\n")
+    assert college.build("--strict").returncode == 0
+    site = college.root / "site"
+    assert not (site / "pagefind").exists() and 'data-md-component="search"' in college.html("")
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"] for doc in index["docs"]}
     assert "branches/jg1/news/2024-03-13-zhiweihui/" in locations
     assert not any(loc.startswith(("news/", "types/", "tags/")) for loc in locations)
-    assert index["config"]["lang"] == ["zh"]
-    # jieba separates words with zero-width spaces
-    assert any("研究三月工作" in doc["text"].replace("\u200b", "") for doc in index["docs"])
-    item_doc = next(d for d in index["docs"] if d["location"] == "branches/jg1/news/2024-03-13-zhiweihui/")
-    text = item_doc["text"].replace("\u200b", "")
+    doc = next(d for d in index["docs"] if d["location"] == "branches/jg1/news/2024-03-13-zhiweihui/")
+    text = doc["text"].replace("\u200b", "")  # jieba, when installed, marks its word breaks
     assert "上一篇" not in text and "审核" not in text  # page chrome and credits are not indexed
-    assert "支委会" in text and "#组织建设" in text and "红色引擎" in text  # type, tags and brand are
-    page = college.html("branches/jg1/news/2024-03-13-zhiweihui/")
-    assert "上一篇（较新）" in page and "<dt>审核</dt>" in page  # while the page keeps them
+    assert "研究三月工作" in text and "#组织建设" in text and "红色引擎" in text
+
+    # serve --dirty: the index holds every page once, the edited one with its new text (Material alone
+    # would keep only the pages of the rebuild, or list some twice).
+    serve_rebuild(college, startup=True)
+    college.item("jg1", "2024-05-01-dangke.md", item("五月党课", "党课"), "改过的党课。\n")
+    serve_rebuild(college)
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    pages = [doc["location"] for doc in index["docs"] if "#" not in doc["location"]]
+    assert len(pages) == len(set(pages))
+    assert {"", f"branches/jg1/news/{QINGMING}/", "branches/xs1/news/2024-03-20-a/"} <= set(pages)
+    dangke = [d["text"] for d in index["docs"] if d["location"].startswith("branches/jg1/news/2024-05-01")]
+    assert any("改过的党课" in t.replace("\u200b", "") for t in dangke)
+
+    # Without the search plugin listed, `search: material` cannot work: said in Chinese.
+    college.configure("  - search\n", "")
+    result = college.build()
+    assert result.returncode != 0 and "plugins 里没有启用 search" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_material_search_listed_is_replaced_by_pagefind(college: SiteProject) -> None:
+    """An older mkdocs.yml lists Material's search: the site gets Pagefind, and a note says so."""
+    college.configure("  - branches:\n", "  - search:\n      lang: zh\n  - branches:\n")
+    result = college.build("--strict")
+    assert result.returncode == 0, result.stderr
+    assert "search 插件（Material 自带搜索）已停用" in result.stderr
+    site = college.root / "site"
+    assert not (site / "search").exists() and (site / "pagefind/pagefind-entry.json").is_file()
+    home = college.html("")
+    assert (
+        "data-bb-search" in home and 'data-md-component="search"' not in home and 'name="search"' not in home
+    )
+
+
+@pytest.mark.parametrize("problem", ["missing", "failing"])
+def test_pagefind_problems_fail_the_build_with_a_chinese_message(college: SiteProject, problem: str) -> None:
+    program = college.root / "pagefind-stub"
+    if problem == "failing":
+        program.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n", encoding="utf-8")
+        program.chmod(0o755)
+    result = college.build(env={"PAGEFIND_BINARY_PATH": str(program)})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    if problem == "missing":
+        assert "找不到生成搜索索引的 Pagefind 程序" in result.stderr and "pagefind[extended]" in result.stderr
+    else:
+        assert "生成搜索索引失败（Pagefind 退出码 3）：Error: something broke" in result.stderr
 
 
 def test_content_errors_fail_the_build_without_traceback(college: SiteProject) -> None:
@@ -260,7 +334,7 @@ def test_photos_are_published_and_body_images_resolve(project: SiteProject) -> N
     project.item("jg1", "2024-03-13-清明.md", item("清明"), "![现场照片](2024-03-13-清明/现场.jpg)\n")
     assert project.build().returncode == 0
     page = project.html(f"branches/jg1/news/{url_name('2024-03-13-清明')}/")
-    body = page[page.index('<div class="bb-body">') : page.index('<dl class="bb-credits">')]
+    body = page[page.index('<div class="bb-body">') : page.index('<dl class="bb-credits"')]
     img = re.search(
         r"<picture><source type=\"image/webp\" srcset=\"([^\"]+)\"[^>]*><img ([^>]+)></picture>", body
     )
@@ -313,11 +387,7 @@ RAW = """正文。
 @pytest.mark.parametrize("allowed", [False, True])
 def test_raw_html_in_bodies_is_sanitised_unless_allowed(project: SiteProject, allowed: bool) -> None:
     if allowed:
-        config = project.root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace("  - branches:\n", "  - branches:\n      allow_raw_html: true\n"), encoding="utf-8"
-        )
+        project.configure("  - branches:\n", "  - branches:\n      allow_raw_html: true\n")
     project.branch("jg1", JG1, "故事<script>alert(4)</script>\n")
     project.item("jg1", "2024-03-13-x.md", item("新闻"), RAW)
     assert project.build().returncode == 0
@@ -392,6 +462,7 @@ def test_dirty_serve_hands_mkdocs_only_what_changed(college: SiteProject, caplog
     everything = set(plugin.pages)
     assert "branches/jg1/news/2024-05-01-dangke.md" in everything
     pages = {p: p.stat().st_mtime_ns for p in (college.root / "site").rglob("index.html")}
+    before = [p for p in (college.root / "site/pagefind").rglob("*") if p.is_file()]
     caplog.clear()
     assert serve_rebuild(college) is plugin
     # Only the generated pages in the navigation are handed over, and MkDocs skips them as unmodified
@@ -418,18 +489,13 @@ def test_dirty_serve_hands_mkdocs_only_what_changed(college: SiteProject, caplog
     assert "not found" not in caplog.text and "unrecognized" not in caplog.text
     assert "2024-06-01-typo.md:5: 不认识的键“titel”" in caplog.text
 
-    # The search index holds every page once, the edited one with its new text (Material alone would
-    # keep only the pages of this rebuild, or list some twice).
-    index = json.loads((college.root / "site/search/search_index.json").read_text(encoding="utf-8"))
-    pages = [doc["location"] for doc in index["docs"] if "#" not in doc["location"]]
-    assert len(pages) == len(set(pages))
-    assert {"", f"branches/jg1/news/{QINGMING}/", "branches/xs1/news/2024-03-20-a/"} <= set(pages)
-    texts = [
-        d["text"].replace("\u200b", "")
-        for d in index["docs"]
-        if d["location"].startswith("branches/jg1/news/2024-05-01")
-    ]
-    assert any("改。" in t for t in texts)
+    # The search index follows in the background (the rebuild did not wait for it): every page once,
+    # the edited one with its new text; the previous index's files stay for readers who loaded it.
+    assert plugin.search.indexer.wait(120)
+    records = search_records(college.root / "site")
+    assert {"", f"branches/jg1/news/{QINGMING}/", "branches/xs1/news/2024-03-20-a/"} <= set(records)
+    assert "改。" in records["branches/jg1/news/2024-05-01-dangke/"]["text"]
+    assert all(p.is_file() for p in before)
 
 
 def test_builds_under_properdocs(college: SiteProject) -> None:
@@ -530,5 +596,5 @@ def test_every_link_in_the_shared_sidebar_and_config_resolves(demo_site: Path) -
             assert (target / "index.html").is_file() or target.is_file(), (page, href)
             checked += 1
         base = re.search(r'<script id="__config" type="application/json">\{[^<]*?"base": "([^"]+)"', text)
-        assert base and (page.parent / base.group(1) / "search/search_index.json").is_file(), page
+        assert base and (page.parent / base.group(1) / "pagefind/pagefind.js").is_file(), page
     assert checked > 1000

@@ -91,8 +91,10 @@ class Text(_Option[str]):
 
 
 class Choice(_Option[str]):
-    def __init__(self, choices: tuple[str, ...], *, optional: bool = False) -> None:
-        super().__init__(None, optional=optional)
+    def __init__(
+        self, choices: tuple[str, ...], default: str | None = None, *, optional: bool = False
+    ) -> None:
+        super().__init__(default, optional=optional)
         self.choices = choices
 
     def check(self, value: object) -> str:
@@ -168,6 +170,9 @@ class BranchesConfig(Config):
     # The compliance dashboard (heat map and counts, no records, reports or spreadsheets) in the public
     # edition too, for a college that wants it.
     public_dashboard = Flag(False)
+    # Site search: `pagefind` (a small index per page of results, see search.py) or `material` (Material's
+    # own search plugin, which must then be listed in `plugins`; one JSON of the whole site per visit).
+    search = Choice(("pagefind", "material"), "pagefind")
 
     # Photos: published at these widths as WebP + JPEG (PNG when transparent), metadata removed.
     image_widths = Widths([480, 960, 1600])

@@ -25,7 +25,7 @@ from . import safety
 from .assemble import assemble
 from .chrome import Chrome
 from .config import BranchesConfig, activity_types, describe
-from .dirty import MemoryBytecodeCache, Outputs, merge_search_index, watch
+from .dirty import MemoryBytecodeCache, Outputs, watch
 from .errors import Problems, Severity, summary
 from .images import ImageSettings
 from .incremental import Stamps, stamp
@@ -37,6 +37,7 @@ from .pages.data import SCRIPTS, STYLESHEETS
 from .pages.review import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
 from .safety import site_dir_problem
+from .site_search import SiteSearch
 from .urls import uri_to_url
 
 log = get_plugin_logger(__name__)
@@ -60,12 +61,14 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.config_errors: list[str] = []  # what is wrong with the options, in Chinese (`load_config`)
         self.config_warnings: list[str] = []
         self.watcher: BaseObserver | None = None  # `mkdocs serve`'s watch on the content folder
+        self.search = SiteSearch()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
         # Only `serve` owns its site folder: there, unchanged outputs are not even handed to MkDocs.
         self.keep = dirty and command == "serve"
+        self.search.start(self.keep)
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_notice)
 
@@ -101,6 +104,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             "dashboard": uri_to_url(DASHBOARD_URI, config.use_directory_urls),
             "queue": uri_to_url(QUEUE_URI, config.use_directory_urls),
         }
+        self.search.configure(self.config.search, config)
+        config.extra["branches_search"] = self.config.search
         theme = config.theme
         # Our overrides go after the site's own custom_dir, before the theme's templates.
         theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
@@ -144,19 +149,14 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         env.globals["branches_cached"] = self.chrome.cached
         return env
 
-    @event_priority(100)  # before the search plugin reads `page.content`
+    @event_priority(100)  # before Material's search plugin reads `page.content`
     def _show_search_the_text(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-        text = self.searchable.pop(page.file.src_uri, None)
-        if text is not None:
-            self.full_pages[page.file.src_uri], page.content = page.content or "", text
+        self.search.show_text(page)
         return context
 
     @event_priority(-100)  # after every other plugin
     def _restore_page(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-        full = self.full_pages.pop(page.file.src_uri, None)
-        if full is not None:
-            page.content = full
-        self.rebuilt.add(page.url)
+        self.search.restore(page)
         ours = self.pages.get(page.file.src_uri)
         # A generated page outside the navigation, with no table of contents: its sidebar is shared.
         if ours and not page.file.inclusion.is_in_nav() and not page.toc.items and not page.meta.get("hide"):
@@ -172,6 +172,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.search.close()
         if self.watcher is not None:
             self.watcher.stop()
 
@@ -210,9 +211,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             )
         _report(problems)
         self.files = files
-        self.searchable: dict[str, str] = {}  # item page → the HTML the search index gets
-        self.full_pages: dict[str, str] = {}  # item page → its content, while search sees the above
-        self.rebuilt: set[str] = set()  # URLs of the pages built this time
+        self.search.new_build()
         return files
 
     def _add_pages(self, files: Files, config: MkDocsConfig, build: Build, problems: Problems) -> None:
@@ -220,6 +219,9 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if config.nav and placement.elsewhere:
             config.nav = without(config.nav, placement.elsewhere)
         problems.items.extend(placement.problems(docs_name(config)))
+        self.unindexed = {
+            p.uri for p in [*placement.own, *placement.extending] if not p.indexed
+        }  # kept ones too
         for page in placement.extending:
             file = files.get_file_from_path(page.uri)
             assert file is not None  # `hand_written` came from these files
@@ -229,16 +231,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             if self.outputs.page(files, config, page.uri, page.in_nav, partial(page.fingerprint, build)):
                 self.pages[page.uri] = page
 
-    @event_priority(50)  # before the search plugin writes its index
+    @event_priority(50)  # before Material's search plugin writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.outputs.finish(config)
-        if not self.keep:
-            return
-        # `search`, or `material/search` when Material's theme provides it
-        search = next((p for name, p in config.plugins.items() if name.split("/")[-1] == "search"), None)
-        if search is not None:
-            alive = {f.url for f in self.files if f.src_uri.endswith(".md") and f.inclusion.is_included()}
-            merge_search_index(search, self.rebuilt, alive)
+        self.search.finish(config, self.files, self.unindexed)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.chrome = Chrome([page.url for page in nav.pages])
@@ -266,13 +262,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
     def on_page_content(self, html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
         ours = self.pages.get(uri) or self.extending.get(uri)
-        if ours is None:
-            return html_text
-        content = ours.render(self.build, html_text, page.url)
-        text = ours.search_text()
-        if text is not None:
-            self.searchable[uri] = text
-        return content
+        content = html_text if ours is None else ours.render(self.build, html_text, page.url)
+        return self.search.content(content, page, ours, self.build)
 
 
 def hand_written(files: Iterable[File]) -> dict[str, str]:

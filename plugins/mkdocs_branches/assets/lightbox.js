@@ -19,6 +19,7 @@
   var index = 0;
   var opener = null;
   var touch = null;
+  var inerted = []; // what open() made inert, to give back on close()
 
   function element(tag, className, attrs) {
     var el = document.createElement(tag);
@@ -104,7 +105,25 @@
     show();
     box.hidden = false;
     document.documentElement.classList.add("bb-lightbox-open");
+    setInert(true);
     parts.close.focus();
+  }
+
+  // The page behind a modal dialog is out of reach: no focus, no clicks, hidden from screen readers.
+  function setInert(on) {
+    if (!on) {
+      inerted.forEach(function (el) { el.inert = false; });
+      inerted = [];
+      return;
+    }
+    var children = document.body.children;
+    for (var i = 0; i < children.length; i++) {
+      var el = children[i];
+      if (el !== box && !el.inert) {
+        el.inert = true;
+        inerted.push(el);
+      }
+    }
   }
 
   function show() {
@@ -153,6 +172,7 @@
     if (!box || box.hidden) return;
     box.hidden = true;
     document.documentElement.classList.remove("bb-lightbox-open");
+    setInert(false);
     parts.img.removeAttribute("src");
     parts.img.removeAttribute("srcset");
     var back = opener;

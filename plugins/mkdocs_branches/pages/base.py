@@ -22,6 +22,7 @@ from ..index import Site
 from ..model import Branch, Content, MeetingRecord
 from ..render import Renderer
 from ..rules import Review
+from ..search import Facets
 from ..urls import page_link, uri_to_url
 
 
@@ -170,5 +171,9 @@ class GeneratedPage:
         raise NotImplementedError
 
     def search_text(self) -> str | None:
-        """What search indexes instead of the whole page (known once `render` ran), or None."""
+        """What Material's search indexes instead of the whole page (known once `render` ran), or None."""
+        return None
+
+    def search_facets(self, build: Build) -> Facets | None:
+        """What the page's search result shows besides its text, and what readers filter and sort it by."""
         return None

@@ -14,6 +14,7 @@ from ..index import Site
 from ..model import Branch, NewsItem
 from ..render import plain_summary
 from ..rules import pair
+from ..search import Facets
 from ..urls import url_to_dest
 from .base import Build, GeneratedPage
 
@@ -62,6 +63,13 @@ class BranchHome(BranchPage):
 
     def meta(self, build: Build) -> dict[str, str]:
         return {"description": self.branch.slogan or self.branch.name, "feed": build.feed_uri(self.branch.id)}
+
+    def search_facets(self, build: Build) -> Facets:
+        b = self.branch
+        return Facets(
+            meta={"title": self.title, "type": "支部品牌", "cover": _thumbnail(build, b.logo)},
+            filters={"branch": _branch_filter(b)},
+        )
 
     def render(self, build: Build, html: str, url: str) -> str:
         story = pictures(
@@ -197,3 +205,29 @@ class ItemPage(GeneratedPage):
 
     def search_text(self) -> str | None:
         return self._search
+
+    def search_facets(self, build: Build) -> Facets:
+        item, b = self.item, build.branches[self.item.branch_id]
+        return Facets(
+            meta={
+                "title": item.title,
+                "date": item.when.display(),
+                "type": item.type,
+                "branch": b.brand,
+                "cover": _thumbnail(build, item.cover),
+            },
+            filters={"branch": _branch_filter(b), "type": item.type, "year": str(item.when.date.year)},
+            sort={"date": item.when.iso()},
+            text=f"{b.brand} {b.name}",  # shown in the link back to the branch, which is not indexed
+        )
+
+
+def _branch_filter(branch: Branch) -> str:
+    """How readers pick a branch in search: its brand, then its name (brands need not be unique)."""
+    return f"{branch.brand} · {branch.name}"
+
+
+def _thumbnail(build: Build, path: str | None) -> str:
+    """The URI of a photo's smallest JPEG (or PNG) rendition, for a search result ("" without a photo)."""
+    image = build.site.images.get(path) if path else None
+    return image.thumbnail.uri if image else ""

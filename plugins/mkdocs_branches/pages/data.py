@@ -18,8 +18,9 @@ STYLESHEETS = (
     "assets/branches/review.css",
     "assets/branches/print.css",
     "assets/branches/lightbox.css",
+    "assets/branches/search.css",
 )
-SCRIPTS = ("assets/branches/lightbox.js",)
+SCRIPTS = ("assets/branches/lightbox.js", "assets/branches/search.js")
 FEED_URI = "feed.xml"
 
 

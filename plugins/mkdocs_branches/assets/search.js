@@ -1,0 +1,350 @@
+/* 站内搜索: Material's search box (partials/branches-search.html) on Pagefind's index (pagefind/).
+   Nothing is fetched until the box is used. Keys as in Material: / s f open it, Esc closes it,
+   ↑ ↓ move through the results, Enter opens the first one. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-bb-search]");
+  var script = document.currentScript;
+  var toggle = document.getElementById("__search");
+  if (!root || !script || !toggle) return;
+  var site = new URL("../../", script.src); // this file is assets/branches/search.js
+  var query = root.querySelector(".md-search__input");
+  var selects = Array.prototype.slice.call(root.querySelectorAll(".bb-search__filters select"));
+  var meta = root.querySelector(".md-search-result__meta");
+  var list = root.querySelector(".md-search-result__list");
+  var more = root.querySelector(".bb-search__more");
+  var PAGE = 10;
+  var BUCKETS = 64; // as in search.py
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g; // BMP only, like search.py
+  var buckets = {}; // promises of the index's words, by bucket of first characters
+  var engine = null; // a promise of Pagefind's API, once asked for
+  var filtersShown = false;
+  var results = [];
+  var shown = 0;
+  var seq = 0; // the newest search; older ones drop their results
+  var running = null; // the search Pagefind is working on: on a large site, one at a time
+  var again = false; // the query changed meanwhile
+
+  function load() {
+    if (!engine) {
+      engine = import(new URL("pagefind/pagefind.js", site).href).then(function (pagefind) {
+        // The search runs on this thread: one file less to fetch than with Pagefind's worker.
+        return pagefind.options({ noWorker: true }).then(function () {
+          // Pagefind would split a Chinese query with the browser's word breaker, which cuts where the
+          // index did not (党课 → 党 课). `terms` splits it into the index's own words instead; Pagefind
+          // leaves a query alone in a language it does not know, and reads the page's language once, here.
+          var html = document.documentElement;
+          var lang = html.getAttribute("lang");
+          html.setAttribute("lang", "und");
+          try {
+            pagefind.init();
+          } finally {
+            if (lang === null) html.removeAttribute("lang");
+            else html.setAttribute("lang", lang);
+          }
+          return pagefind;
+        });
+      });
+      engine.catch(function () {
+        engine = null; // try again next time: the index may still be being written
+      });
+    }
+    return engine;
+  }
+
+  function words(bucket) {
+    if (!buckets[bucket]) {
+      buckets[bucket] = fetch(new URL("pagefind/words/" + bucket + ".txt", site).href)
+        .then(function (response) {
+          return response.ok ? response.text() : "";
+        })
+        .then(
+          function (text) {
+            return text ? text.split("\n") : [];
+          },
+          function () {
+            delete buckets[bucket]; // offline for a moment: single characters this time
+            return [];
+          }
+        );
+    }
+    return buckets[bucket];
+  }
+
+  // The query with every run of Chinese characters cut into the index's words: at each place the longest
+  // word that fits, else one character; the end of the query may be the start of a longer word (typing).
+  function terms(text) {
+    var runs = text.match(HAN) || [];
+    var wanted = {};
+    runs.join("").split("").forEach(function (char) {
+      wanted[char.charCodeAt(0) % BUCKETS] = true;
+    });
+    var numbers = Object.keys(wanted);
+    return Promise.all(numbers.map(words)).then(function (lists) {
+      var known = {};
+      numbers.forEach(function (number, i) {
+        known[number] = lists[i];
+      });
+      return text.replace(HAN, function (run) {
+        var out = [];
+        for (var i = 0; i < run.length; ) {
+          var rest = run.slice(i);
+          var best = 1;
+          known[run.charCodeAt(i) % BUCKETS].forEach(function (word) {
+            if (word.length > best && (rest.indexOf(word) === 0 || word.indexOf(rest) === 0)) {
+              best = Math.min(word.length, rest.length);
+            }
+          });
+          out.push(rest.slice(0, best));
+          i += best;
+        }
+        return " " + out.join(" ") + " ";
+      });
+    });
+  }
+
+  function setOpen(open) {
+    if (toggle.checked !== open) toggle.click();
+  }
+
+  function chosen() {
+    var filters = {};
+    var sort = null;
+    selects.forEach(function (select) {
+      if (!select.value) return;
+      if (select.name === "sort") sort = { date: select.value };
+      else filters[select.name] = select.value;
+    });
+    return { filters: filters, sort: sort };
+  }
+
+  // A message instead of results.
+  function say(text) {
+    meta.textContent = text;
+    list.textContent = "";
+    more.hidden = true;
+    list.setAttribute("aria-busy", "false");
+  }
+
+  // Searches one at a time (a common word on a large site keeps Pagefind busy for a moment, on this
+  // thread); typing meanwhile runs one more search, for the newest query, when it is done.
+  function search() {
+    list.setAttribute("aria-busy", "true");
+    if (running) {
+      again = true;
+      seq++; // what it finds is already out of date: not shown
+      return running;
+    }
+    running = run().then(function () {
+      running = null;
+      if (again) {
+        again = false;
+        return search();
+      }
+    });
+    return running;
+  }
+
+  function run() {
+    var n = ++seq;
+    var text = query.value.trim();
+    var options = chosen();
+    if (!text && !Object.keys(options.filters).length) return Promise.resolve(say("键入以开始搜索"));
+    if (!options.sort) delete options.sort;
+    return Promise.all([load(), terms(text)])
+      .then(
+        function (ready) {
+          var pagefind = ready[0];
+          return pagefind.search(ready[1].trim() || null, options).then(function (found) {
+            if (n !== seq || !found) return;
+            results = found.results;
+            shown = 0;
+            meta.textContent = results.length ? "找到 " + results.length + " 个符合条件的结果" : "没有找到符合条件的结果";
+            return page(n, true).then(function () {
+              if (n !== seq) return;
+              list.setAttribute("aria-busy", "false");
+              showFilters(pagefind);
+            });
+          });
+        },
+        function () {
+          if (n === seq) say("搜索索引正在生成，请稍后再试");
+        }
+      )
+      .catch(function () {
+        if (n === seq) say("搜索出了点问题，请刷新页面后再试");
+      });
+  }
+
+  // The next PAGE results, each shown as soon as it and those before it have arrived.
+  function page(n, first) {
+    var batch = results.slice(shown, shown + PAGE);
+    var ready = [];
+    var next = 0;
+    function show() {
+      if (n !== seq || (batch.length && !ready[next])) return;
+      if (first) list.textContent = "";
+      first = false;
+      while (ready[next]) list.appendChild(render(ready[next++]));
+    }
+    return Promise.all(
+      batch.map(function (result, i) {
+        return result.data().then(function (hit) {
+          ready[i] = hit;
+          show();
+        });
+      })
+    ).then(function () {
+      show();
+      shown += batch.length;
+      more.hidden = shown >= results.length;
+    });
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text) el.textContent = text; // text from the index is never read as HTML
+    return el;
+  }
+
+  function render(hit) {
+    var info = hit.meta || {};
+    var item = element("li", "md-search-result__item");
+    var link = element("a", "md-search-result__link");
+    link.href = hit.url;
+    link.tabIndex = -1;
+    var article = element("article", "md-search-result__article md-typeset");
+    if (info.cover) {
+      var img = element("img", "bb-search__cover");
+      img.src = new URL(info.cover, site).href;
+      img.alt = "";
+      img.loading = "lazy";
+      article.appendChild(img);
+    } else {
+      article.appendChild(element("div", "md-search-result__icon md-icon"));
+    }
+    article.appendChild(element("h1", "", info.title || hit.url));
+    var line = [info.date, info.type, info.branch].filter(Boolean).join(" · ");
+    if (line) article.appendChild(element("p", "bb-search__info", line));
+    var teaser = element("p", "bb-search__teaser");
+    teaser.innerHTML = hit.excerpt; // Pagefind escapes the page's text and adds only <mark>
+    article.appendChild(teaser);
+    link.appendChild(article);
+    item.appendChild(link);
+    return item;
+  }
+
+  function showFilters(pagefind) {
+    if (filtersShown) return;
+    filtersShown = true;
+    pagefind.filters().then(function (all) {
+      selects.forEach(function (select) {
+        var counts = all[select.name];
+        if (!counts) return;
+        var values = Object.keys(counts);
+        values.sort(function (a, b) {
+          return select.name === "year" ? b - a : a.localeCompare(b, "zh");
+        });
+        values.forEach(function (value) {
+          var option = element("option", "", value + "（" + counts[value] + "）");
+          option.value = value;
+          select.appendChild(option);
+        });
+      });
+    });
+  }
+
+  query.addEventListener("input", function (ev) {
+    if (!ev.isComposing) search();
+  });
+  query.addEventListener("compositionend", search);
+  function warm() {
+    load().catch(function () {});
+  }
+  query.addEventListener("focus", function () {
+    // After the click that may have brought focus here has toggled search open itself (as in Material).
+    setTimeout(function () {
+      if (document.activeElement === query) setOpen(true);
+    }, 1);
+    warm();
+  });
+  selects.forEach(function (select) {
+    select.addEventListener("change", search);
+  });
+  more.addEventListener("click", function () {
+    page(seq);
+  });
+  query.form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+  });
+  query.form.addEventListener("reset", function () {
+    setTimeout(function () {
+      search();
+      query.focus();
+    });
+  });
+  // On phones the keyboard comes up only when focusing follows a tap on the search button.
+  var button = document.querySelector("header label[for=__search]");
+  if (button) button.addEventListener("click", function () { query.focus(); });
+  // A pointer on its way to the box or the button: start loading the index now.
+  [button, query].forEach(function (el) {
+    if (el) el.addEventListener("pointerenter", warm, { once: true });
+  });
+  toggle.addEventListener("change", function () {
+    if (!toggle.checked) query.blur();
+  });
+  list.addEventListener("click", function (ev) {
+    if (ev.target instanceof Element && ev.target.closest("a")) setOpen(false);
+  });
+  root.addEventListener("focusout", function (ev) {
+    if (toggle.checked && ev.relatedTarget instanceof Node && !root.contains(ev.relatedTarget)) setOpen(false);
+  });
+
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName));
+  }
+
+  window.addEventListener("keydown", function (ev) {
+    if (ev.metaKey || ev.ctrlKey || ev.altKey || ev.isComposing) return;
+    var active = document.activeElement;
+    if (!toggle.checked && active !== query) {
+      if ((ev.key === "/" || ev.key === "s" || ev.key === "f") && !typing(active)) {
+        setOpen(true);
+        query.focus();
+        query.select();
+        ev.preventDefault();
+        ev.stopPropagation();
+      }
+      return;
+    }
+    if (active && active.tagName === "SELECT") {
+      if (ev.key === "Escape") setOpen(false);
+      return;
+    }
+    switch (ev.key) {
+      case "Escape":
+        setOpen(false);
+        query.blur();
+        break;
+      case "Enter":
+        if (active === query) {
+          var first = list.querySelector("a");
+          if (first) first.click();
+          ev.preventDefault();
+        }
+        break;
+      case "ArrowUp":
+      case "ArrowDown":
+        var stops = [query].concat(Array.prototype.slice.call(list.querySelectorAll("a")));
+        var at = Math.max(0, stops.indexOf(active));
+        stops[(at + stops.length + (ev.key === "ArrowUp" ? -1 : 1)) % stops.length].focus();
+        ev.preventDefault();
+        break;
+      case "Tab":
+        break;
+      default:
+        if (active !== query && ev.key.length === 1) query.focus();
+    }
+  });
+})();

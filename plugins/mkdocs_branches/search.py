@@ -1,0 +1,263 @@
+"""Site search with Pagefind: what a page gives the index, and the index built from the written site.
+
+A page is indexed when its content is inside `data-pagefind-body` (`mark`): the plugin marks the pages
+whose kind is `indexed` and the hand-written pages, and adds each page's facets (what a result shows and
+what readers filter and sort by) as empty elements Pagefind reads. Inside a marked page, anything under
+`data-search-exclude` (the marker Material's search honours too) is left out.
+
+The index is made by Pagefind's own program (from the `pagefind[extended]` package, whose extended build
+segments Chinese), run over the written pages: its command line is its documented interface, it needs no
+copy of each page's HTML in this process, and it indexes exactly what readers get. Only the pages of this
+build are shown to it (hard links in a staging folder), never stale files left in the site folder, so an
+edition's index holds that edition's pages and nothing else. The bundle is written aside and moved in with
+its entry file last: a reader who loaded the previous index keeps finding every file it names.
+
+Chinese queries: Pagefind splits a query with the browser's word breaker, which often cuts where the
+index did not (党课 → 党 课, while the index holds 党课, so 课 matches nothing there). Next to the index we
+write the index's own words (`words/`, by first character); search.js splits a query into those words and
+has Pagefind leave the split alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+BUNDLE = "pagefind"  # the index's folder in the site
+ENTRY = "pagefind-entry.json"  # what pagefind.js reads first; it names every other file of the index
+EXCLUDE = "[data-search-exclude]"
+LANGUAGE = "zh"
+# Pagefind's ready-made interfaces; the site's search box is ours (assets/search.js), so they are dropped.
+UNUSED = re.compile(r"^pagefind-(ui|component-ui|modular-ui)\.(js|css)$|^pagefind-highlight\.js$")
+WORDS = "words"  # the index's Chinese words, one file per bucket of first characters
+BUCKETS = 64  # a word's file is the code point of its first character modulo this (as in search.js)
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(f"[{_HAN}]{{2,8}}")
+_SIGNATURE = b"pagefind_dcd"  # what a decompressed Pagefind file starts with
+INSTALL_HINT = "请在网站的 Python 环境里运行：pip install 'pagefind[extended]'（或运行 make install）"
+
+
+class SearchError(Exception):
+    """The index could not be made; the message is for editors, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Besides a page's text: what its search result shows (`meta`), what readers filter by (`filters`,
+    one value each) and sort by (`sort`), and `text` that search finds it by but the page shows elsewhere."""
+
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+
+
+def mark(content: str, facets: Facets | None = None) -> str:
+    """The page's content as Pagefind indexes it: inside `data-pagefind-body`, followed by its facets."""
+    hidden = ""
+    if facets is not None:
+        parts = [escape(facets.text)]
+        for attribute, values in (
+            ("data-pagefind-meta", facets.meta),
+            ("data-pagefind-filter", facets.filters),
+            ("data-pagefind-sort", facets.sort),
+        ):
+            parts += [f'<span {attribute}="{escape(f"{k}:{v}")}"></span>' for k, v in values.items() if v]
+        hidden = f"<div hidden>{''.join(parts)}</div>"
+    return f"<div data-pagefind-body>{content}{hidden}</div>"
+
+
+def executable() -> str:
+    """Pagefind's program: the one in the `pagefind[extended]` package, or PAGEFIND_BINARY_PATH."""
+    try:
+        from pagefind.service import get_executable
+
+        path = get_executable()
+    except (ImportError, OSError):
+        path = None
+    if path is None or not path.is_file():
+        raise SearchError(f"找不到生成搜索索引的 Pagefind 程序。{INSTALL_HINT}")
+    return str(path)
+
+
+@dataclass(frozen=True)
+class Indexed:
+    pages: int  # as Pagefind counted them
+    extended: bool  # False: a Pagefind without Chinese word segmentation
+
+
+def build_index(
+    site_dir: str,
+    pages: Iterable[str],
+    *,
+    background: bool = False,
+    started: Callable[[subprocess.Popen[str]], None] = lambda process: None,
+) -> Indexed:
+    """Indexes `pages` (paths of HTML files under `site_dir`) into `site_dir/pagefind`.
+
+    `background`: at a lower priority, and files of the previous index are kept, so a reader who loaded
+    it before the new entry file arrived can still fetch what it names (`serve --dirty`). `started` is
+    given Pagefind's process, to stop it."""
+    site = Path(site_dir)
+    exe = executable()
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as work:
+        staging, bundle = Path(work) / "site", Path(work) / BUNDLE
+        for page in pages:
+            _link(site / page, staging / page)
+        staging.mkdir(exist_ok=True)
+        command = [exe, "--site", str(staging), "--output-path", str(bundle)]
+        command += ["--exclude-selectors", EXCLUDE, "--force-language", LANGUAGE]
+        options: dict = {}
+        if background:
+            command, options = _lower_priority(command)
+        try:
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                **options,
+            )
+        except OSError as exc:
+            raise SearchError(f"无法运行生成搜索索引的 Pagefind 程序（{exc}）。{INSTALL_HINT}") from None
+        started(process)
+        output = process.communicate()[0]
+        if process.returncode != 0 or not (bundle / ENTRY).is_file():
+            last = " ".join(output.strip().splitlines()[-3:])
+            raise SearchError(f"生成搜索索引失败（Pagefind 退出码 {process.returncode}）：{last}")
+        for path in bundle.iterdir():
+            if UNUSED.match(path.name):
+                path.unlink()
+        _write_words(bundle)
+        _install(bundle, site / BUNDLE, keep=background)
+    counted = re.search(r"Indexed (\d+) page", output)
+    return Indexed(int(counted.group(1)) if counted else 0, "(Extended)" in output)
+
+
+def _write_words(bundle: Path) -> None:
+    """The index's Chinese words of two or more characters, from Pagefind's own segmentation: it keeps each
+    page's text in its fragment with a zero-width space at every word break."""
+    words: set[str] = set()
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        if data.startswith(_SIGNATURE):
+            text = json.loads(data[len(_SIGNATURE) :]).get("content", "")
+            for piece in text.split("\u200b"):
+                words.update(_WORD.findall(piece))
+    buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
+    for word in sorted(words):
+        buckets[ord(word[0]) % BUCKETS].append(word)
+    folder = bundle / WORDS
+    folder.mkdir()
+    for number, bucket in enumerate(buckets):
+        (folder / f"{number}.txt").write_text("\n".join(bucket), encoding="utf-8")
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` shows `source`'s file: a hard link (instant, no copy), or a copy where links fail."""
+    if not source.is_file():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _lower_priority(command: list[str]) -> tuple[list[str], dict]:
+    """Runs after the preview is served: MkDocs' next rebuild goes first."""
+    if os.name == "nt":
+        return command, {"creationflags": getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)}
+    nice = shutil.which("nice")
+    return ([nice, "-n", "10", *command] if nice else command), {}
+
+
+def _install(bundle: Path, target: Path, keep: bool) -> None:
+    """Moves the new bundle to `target`, its entry file last. Index files are named by their content, so
+    with `keep` the previous ones stay next to the new ones (a serve session's folder only grows)."""
+    if not keep and target.exists():
+        shutil.rmtree(target)
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and path.name != ENTRY:
+            moved = target / path.relative_to(bundle)
+            moved.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, moved)
+    os.replace(bundle / ENTRY, target / ENTRY)
+
+
+class Indexer:
+    """Rebuilds the index in a background thread, for `serve --dirty`: a rebuild of the site never waits
+    for it. A request made while a run is going waits for it to end, then the newest request runs."""
+
+    def __init__(self, report: Callable[[Indexed | SearchError], None]) -> None:
+        self.report = report
+        self._lock = threading.Lock()
+        self._pending: tuple[str, list[str]] | None = None
+        self._thread: threading.Thread | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._closed = False
+
+    def submit(self, site_dir: str, pages: list[str]) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._pending = (site_dir, pages)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                request, self._pending = self._pending, None
+                if request is None:
+                    self._thread = None
+                    return
+            try:
+                result: Indexed | SearchError = build_index(*request, background=True, started=self._started)
+            except SearchError as exc:
+                result = exc
+            except OSError as exc:  # a disk problem, or the session's folder went away
+                result = SearchError(f"生成搜索索引失败（{exc}）")
+            with self._lock:
+                self._process = None
+                if self._closed:
+                    self._thread = None
+                    return
+            self.report(result)
+
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._process = process
+            closed = self._closed
+        if closed:
+            process.terminate()
+
+    def close(self) -> None:
+        """Stops a run in progress and drops the waiting request: `serve` is ending."""
+        with self._lock:
+            self._closed, self._pending, process = True, None, self._process
+        if process is not None:
+            process.terminate()
+        self.wait(30)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once no run is going or waiting (tests wait for the index this way)."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        with self._lock:
+            return self._thread is None

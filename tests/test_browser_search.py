@@ -1,0 +1,68 @@
+"""Search in Chromium on small sites built for the purpose: content strings stay text, and the preview
+of `serve --dirty` keeps answering while its index is rebuilt."""
+
+from __future__ import annotations
+
+import pytest
+from test_site import HOSTILE, JG1, item, serve_rebuild
+
+from browser import SUB_PATH, RequestLog, results, search, serve_under_sub_path
+from conftest import SiteProject
+
+pytestmark = pytest.mark.browser
+
+
+def test_titles_and_text_from_content_are_shown_as_text(browser, project: SiteProject) -> None:
+    project.branch("jg1", JG1)
+    project.item(
+        "jg1",
+        "2024-03-13-x.md",
+        f"title: '{HOSTILE}'\ntype: 支委会\nreviewer: 王",
+        f"正文<b>粗体</b>{HOSTILE}\n",
+    )
+    assert project.build().returncode == 0
+    with serve_under_sub_path(project.root / "site") as url:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url)
+        (hit,) = search(page, "引号")
+        assert hit["title"] == HOSTILE and hit["url"] == SUB_PATH + "branches/jg1/news/2024-03-13-x/"
+        assert (
+            page.locator(".md-search-result script, .md-search-result b, .md-search-result img").count() == 0
+        )
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hit["excerpt"]
+        assert dialogs == []
+        page.close()
+
+
+def test_the_preview_keeps_answering_while_its_index_is_rebuilt(browser, project: SiteProject) -> None:
+    """`serve --dirty` rebuilds the index in the background, after the page is served: a reader who
+    loaded the previous index still gets answers, and a new visit finds the new text."""
+    project.branch("jg1", JG1)
+    for n in range(30):
+        project.item("jg1", f"2024-03-{n + 1:02d}-x.md", item(f"第{n}次会议"), f"会议研究了第{n}项工作。\n")
+    project.item("jg1", "2024-03-05-x.md", item("第4次会议"), "会议学习红旗渠精神。\n")
+    plugin = serve_rebuild(project, startup=True)
+    with serve_under_sub_path(project.root / "site") as url:
+        page = browser.new_page()
+        requests = RequestLog()
+        requests.attach(page)
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.on("pageerror", lambda e: failed.append(str(e)))
+        page.goto(url)
+        assert len(search(page, "工作")) == 10  # the previous index, loaded (not the fragment of 红旗渠)
+        project.item("jg1", "2024-03-05-x.md", item("第4次会议"), "改写后的正文，讨论乡村振兴。\n")
+        serve_rebuild(project)
+        assert plugin.search.indexer.wait(120)
+        # The same page, not reloaded, goes on with the index it loaded: the edited item's old text, whose
+        # fragment the new index no longer names, still opens.
+        page.locator("input.md-search__input").fill("红旗渠")
+        (old,) = results(page)
+        assert old["url"] == SUB_PATH + "branches/jg1/news/2024-03-05-x/" and "乡村" not in old["excerpt"]
+        page.reload()
+        (hit,) = search(page, "乡村振兴")
+        assert hit["url"] == SUB_PATH + "branches/jg1/news/2024-03-05-x/"
+        assert failed == [] and requests.foreign() == []
+        page.close()
