@@ -324,3 +324,18 @@ def test_links_to_names_with_spaces_resolve(branch: SiteProject) -> None:
     assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
     page = branch.html("branches/jg1/news/2024-03-17-c/")
     assert 'href="../2024-03-16-a-b-' in page and "<picture>" in page
+
+
+def test_a_link_to_what_is_not_published_becomes_its_text(branch: SiteProject) -> None:
+    """A draft or an attachment linked from a body: no dead link on the site, a warning with the line."""
+    branch.item("jg1", "2024-03-01-draft.md", "title: 草稿\ntype: 支委会\nstatus: draft")
+    (branch.root / "branches/jg1/news/2024-03-13-x").mkdir()
+    (branch.root / "branches/jg1/news/2024-03-13-x/通知.pdf").write_bytes(b"%PDF-1.4")
+    body = "正文。\n\n见[上一次](2024-03-01-draft.md)和[通知](2024-03-13-x/通知.pdf)。\n"
+    branch.item("jg1", "2024-03-13-x.md", ITEM, body)
+    result = branch.build()
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "变成普通文字" in line]
+    assert len(warnings) == 2 and all("branches/jg1/news/2024-03-13-x.md:8" in w for w in warnings), warnings
+    page = branch.html("branches/jg1/news/2024-03-13-x/")
+    assert "见上一次和通知。" in page and "draft" not in page and ".pdf" not in page

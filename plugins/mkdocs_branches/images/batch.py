@@ -161,7 +161,8 @@ def _execute(
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     crashed: list[Task] = []
     with _pool(workers) as pool:
-        futures: dict[Future[list[Outcome]], list[Task]] = {pool.submit(run_chunk, c): c for c in chunks}
+        with _interrupt_held():
+            futures: dict[Future[list[Outcome]], list[Task]] = {pool.submit(run_chunk, c): c for c in chunks}
         for future in as_completed(futures):
             try:
                 outcomes = future.result()
@@ -193,13 +194,30 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
                 process.terminate()
 
 
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Ctrl+C held back in this thread while it starts worker processes (`submit` does): a worker inherits
+    the mask and ignores the signal once it runs (`_worker_start`), so a Ctrl+C while it is still starting
+    up prints no traceback of its own. This process gets the signal when the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 _PR_SET_PDEATHSIG = 1
 
 
 def _worker_start(parent: int) -> None:
     """In a worker: Ctrl+C is for the parent to handle (no traceback from every worker); the worker dies
     with the parent, even a killed one: asked of Linux, and watched for everywhere."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C held back while it started is dropped
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if sys.platform.startswith("linux"):
         with suppress(OSError, AttributeError):
             ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -225,7 +243,8 @@ def _isolate(tasks: list[Task], run_chunk: _Runner) -> Iterator[tuple[Task, Outc
     """After a worker died (a crash inside an image library), retry one image at a time to find the culprit."""
     while tasks:
         with _pool(1) as pool:
-            futures = [pool.submit(run_chunk, [task]) for task in tasks]
+            with _interrupt_held():
+                futures = [pool.submit(run_chunk, [task]) for task in tasks]
             for i, future in enumerate(futures):
                 try:
                     outcome = future.result()[0]
