@@ -30,18 +30,11 @@ from mkdocs_branches.cli import check_content
 from mkdocs_branches.errors import Severity
 from PIL import Image
 
+from conftest import SITE_CONFIG
+
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 
-CONFIG = """\
-site_name: 测试学院
-site_url: https://www.example.edu.cn/xy/djpp/
-theme:
-  name: material
-  language: zh
-plugins:
-  - branches:
-      list_page_size: 2
-"""
+CONFIG = SITE_CONFIG.format(page_size=2)
 
 
 def _image(size: tuple[int, int], fmt: str, mode: str = "RGB") -> bytes:
