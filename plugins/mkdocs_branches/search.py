@@ -15,14 +15,14 @@ its entry file last: a reader who loaded the previous index keeps finding every 
 Large sites: Pagefind's search in the browser (1.5) takes time that grows with the square of the pages a
 word is on (for each matching page it walks the entries of every matching page), 1–3 s in Chromium for a
 word on all of 9,000 pages. The pages are therefore cut into shards of at most `SHARD_PAGES`, by date
-(newest first), each indexed by its own Pagefind run (as many at a time as there are cores) into its own
-bundle: the first into `pagefind/`, the others into `pagefind/shard/N/`, listed in `pagefind/shards.json`,
-which search.js merges (Pagefind's `mergeIndex`). Pagefind closes an index chunk at about 20,000 word
-positions, so a word on most pages of a shard of 3,000 or more fills a chunk of its own: the words that
-cost time cost no more bytes when cut, while a rare word costs one chunk (about 20 KB) per shard, and each
-shard adds its entry file; measured on 9,000 items, 3 shards cost 10 KB more than one, 8 shards 210 KB.
-Pagefind's date sort ranks by position within each index; the shards hold consecutive dates, so search.js
-sorts shard by shard and puts the results one after another.
+(newest first), each indexed by its own Pagefind run (as many at a time as there are cores; one at a time
+in the background) into its own bundle: the first into `pagefind/`, the others into `pagefind/shard/N/`,
+listed in `pagefind/shards.json`, which search.js merges (Pagefind's `mergeIndex`). Pagefind closes an
+index chunk at about 20,000 word positions, so a word on most pages of a shard of 3,000 or more fills a
+chunk of its own: the words that cost time cost no more bytes when cut, while a rare word costs one chunk
+(about 20 KB) per shard, and each shard adds its entry file; measured on 9,000 items, 3 shards cost 10 KB
+more than one, 8 shards 210 KB. Pagefind's date sort ranks by position within each index; the shards hold
+consecutive dates, so search.js sorts shard by shard and puts the results one after another.
 
 Chinese queries: Pagefind splits a query with the browser's word breaker, which often cuts where the
 index did not (党课 → 党 课, while the index holds 党课, so 课 matches nothing there). Next to the index we
@@ -138,7 +138,8 @@ def build_index(
                 _link(site / page, staging / page)
             staging.mkdir(exist_ok=True)
             runs.append((staging, Path(work) / f"bundle-{number}"))
-        width = max(1, min(len(runs), os.cpu_count() or 1))
+        # In the background one run at a time, as with one index: MkDocs' rebuilds keep a core to themselves.
+        width = 1 if background else max(1, min(len(runs), os.cpu_count() or 1))
         with ThreadPoolExecutor(width) as pool:
             outputs = list(pool.map(lambda run: _pagefind(exe, run[0], run[1], background, started), runs))
         bundle = Path(work) / BUNDLE
