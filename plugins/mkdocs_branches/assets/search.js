@@ -22,6 +22,7 @@
   var filtersShown = false;
   var results = [];
   var shown = 0;
+  var paging = false; // the next results are being loaded
   var seq = 0; // the newest search; older ones drop their results
   var running = null; // the search Pagefind is working on: on a large site, one at a time
   var again = false; // the query changed meanwhile
@@ -228,6 +229,8 @@
   // The next PAGE results, each shown as soon as it and those before it have arrived.
   function page(n, first) {
     var batch = results.slice(shown, shown + PAGE);
+    paging = true;
+    more.setAttribute("aria-busy", "true");
     var ready = [];
     var next = 0;
     function show() {
@@ -245,6 +248,9 @@
       })
     ).then(function () {
       show();
+      paging = false;
+      more.removeAttribute("aria-busy");
+      if (n !== seq) return;
       shown += batch.length;
       more.hidden = shown >= results.length;
     });
@@ -322,7 +328,7 @@
     select.addEventListener("change", search);
   });
   more.addEventListener("click", function () {
-    page(seq);
+    if (!paging) page(seq); // a second click while the next results load would load them twice
   });
   query.form.addEventListener("submit", function (ev) {
     ev.preventDefault();
