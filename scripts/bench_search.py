@@ -7,12 +7,15 @@ Generates the corpus of bench_site.py (default 60 branches × 150 items), builds
 serves each under a sub-path (Pagefind's files as application/octet-stream) by a plain server, and by one
 that gzips text files as most servers do, and in Chromium, for each query, in a fresh browser (nothing
 cached): opens an item page, waits for it to load, clicks into the site's own search box and types the
-query. It prints the bytes transferred from navigation start until the first result is shown, and the
-time from typing to it, for both sites, and the ratios (medians over the queries).
+query, at once (the default) or `--pause` ms later, as a reader who types a Chinese word with an input
+method does (both search boxes start loading what they need when the box is focused). It prints the bytes
+transferred from navigation start until the first result is shown, and the time from typing to it, for
+both sites, and the ratios (medians over the queries; with `--repeat`, each query's median and range).
 
     python scripts/bench_search.py                  # 9,000 items
     python scripts/bench_search.py -b 8 -n 20       # a quick run
     python scripts/bench_search.py --keep /tmp/b    # keep (or reuse) the corpus and the built sites
+    python scripts/bench_search.py --keep /tmp/b --repeat 3 --pause 1000 --only ours
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def build(site: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(browser, url: str, query: str) -> tuple[int, float]:
+def measure(browser, url: str, query: str, pause: int) -> tuple[int, float]:
     """Bytes from navigation start to the first result, and milliseconds from typing to it."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
@@ -75,6 +78,8 @@ def measure(browser, url: str, query: str) -> tuple[int, float]:
     cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
     page.goto(url, wait_until="load")
     page.locator("input.md-search__input").focus()
+    if pause:
+        page.wait_for_timeout(pause)
     took = page.evaluate(TYPE_AND_WAIT, [query, RESULT])
     transferred = int(sum(received))
     context.close()
@@ -90,6 +95,11 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="keep (or reuse) the corpus and the built sites here (built when missing)"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per query (each in a fresh browser context)"
+    )
+    parser.add_argument("--pause", type=int, default=0, help="ms between focusing the search box and typing")
+    parser.add_argument("--only", choices=("ours", "floor"), help="measure one site only")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -99,8 +109,9 @@ def main() -> None:
         if not (root / "content").is_dir():
             make_corpus(root, args.branches, args.items, 0)
         sites = {
-            "ours": root / "ours" if (root / "ours").is_dir() else site_ours(root),
-            "floor": root / "floor" if (root / "floor").is_dir() else site_floor(root),
+            name: root / name if (root / name).is_dir() else make(root)
+            for name, make in (("ours", site_ours), ("floor", site_floor))
+            if args.only in (None, name)
         }
         jieba = importlib.util.find_spec("jieba") is not None
         print(
@@ -109,41 +120,63 @@ def main() -> None:
         for name, site in sites.items():
             if not (site / "site").is_dir():
                 print(f"built {name} in {build(site):.1f} s")
-        bundle = [p for p in (sites["ours"] / "site/pagefind").rglob("*") if p.is_file()]
-        material = (sites["floor"] / "site/search/search_index.json").stat().st_size
         item = sorted((root / "content/branches/b000/news").glob("*.md"))[0].stem
-        rows: dict[tuple[str, bool], list[tuple[int, float]]] = {}
+        rows: dict[tuple[str, bool], list[list[tuple[int, float]]]] = {}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for compress in (False, True):
                 for name, site in sites.items():
                     with serve_under_sub_path(site / "site", compress) as url:
                         page = f"{url}branches/b000/news/{item}/"
-                        rows[name, compress] = [measure(browser, page, query) for query in QUERIES]
+                        rows[name, compress] = [
+                            [measure(browser, page, query, args.pause) for _ in range(args.repeat)]
+                            for query in QUERIES
+                        ]
             browser.close()
-        print(f"\n{'server':<8}{'query':<10}{'site':<7}{'MB to first result':>20}{'ms typing → result':>20}")
+        print(
+            f"\ntyping {args.pause} ms after focusing the box; {args.repeat} run(s) per query, median (range)"
+        )
+        print(f"{'server':<8}{'query':<10}{'site':<7}{'MB to first result':>24}{'ms typing → result':>24}")
         for (name, compress), measured in rows.items():
-            for query, (transferred, took) in zip(QUERIES, measured, strict=True):
+            for query, runs in zip(QUERIES, measured, strict=True):
                 server = "gzip" if compress else "plain"
-                print(f"{server:<8}{query:<10}{name:<7}{transferred / 1e6:>20.3f}{took:>20.0f}")
+                mb, ms = [b / 1e6 for b, _ in runs], [t for _, t in runs]
+                print(f"{server:<8}{query:<10}{name:<7}{_spread(mb, 3):>24}{_spread(ms, 0):>24}")
         for compress in (False, True):
             median = {
-                name: (statistics.median(b for b, _ in r), statistics.median(t for _, t in r))
+                name: (
+                    statistics.median(b for runs in r for b, _ in runs),
+                    statistics.median(t for runs in r for _, t in runs),
+                )
                 for (name, c), r in rows.items()
                 if c == compress
             }
-            ours, floor = median["ours"], median["floor"]
+            line = "; ".join(f"{name} {b / 1e6:.3f} MB, {t:.0f} ms" for name, (b, t) in median.items())
+            if len(median) == 2:
+                ours, floor = median["ours"], median["floor"]
+                line += f"; ours / floor: bytes × {ours[0] / floor[0]:.3f}, time × {ours[1] / floor[1]:.2f}"
+            print(f"\n{'gzip' if compress else 'plain'} server, medians: {line}")
+        if "ours" in sites:
+            bundle = [p for p in (sites["ours"] / "site/pagefind").rglob("*") if p.is_file()]
+            shards = len(list((sites["ours"] / "site/pagefind").glob("**/pagefind-entry.json")))
+            size = sum(p.stat().st_size for p in bundle) / 1e6
             print(
-                f"\n{'gzip' if compress else 'plain'} server, medians: ours {ours[0] / 1e6:.3f} MB, "
-                f"{ours[1]:.0f} ms; floor {floor[0] / 1e6:.3f} MB, {floor[1]:.0f} ms; "
-                f"ours / floor: bytes × {ours[0] / floor[0]:.3f}, time × {ours[1] / floor[1]:.2f}"
+                f"\nindex on disk: ours {size:.1f} MB in {len(bundle)} files, {shards} shard(s) "
+                "(a query fetches a few)"
             )
-        size = sum(p.stat().st_size for p in bundle) / 1e6
-        print(f"\nindex on disk: ours {size:.1f} MB in {len(bundle)} files (a query fetches a few),")
-        print(f"               floor {material / 1e6:.1f} MB in one file (fetched whole)")
+        if "floor" in sites:
+            material = (sites["floor"] / "site/search/search_index.json").stat().st_size
+            print(f"               floor {material / 1e6:.1f} MB in one file (fetched whole)")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _spread(values: list[float], digits: int) -> str:
+    middle = f"{statistics.median(values):.{digits}f}"
+    if len(values) == 1:
+        return middle
+    return f"{middle} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
-"""Search in Chromium on small sites built for the purpose: content strings stay text, and the preview
-of `serve --dirty` keeps answering while its index is rebuilt."""
+"""Search in Chromium on small sites built for the purpose: content strings stay text, an index cut into
+shards answers as one, and the preview of `serve --dirty` keeps answering while its index is rebuilt."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import pytest
 from test_site import HOSTILE, JG1, item, serve_rebuild
@@ -66,3 +69,60 @@ def test_the_preview_keeps_answering_while_its_index_is_rebuilt(browser, project
         assert hit["url"] == SUB_PATH + "branches/jg1/news/2024-03-05-x/"
         assert failed == [] and requests.foreign() == []
         page.close()
+
+
+def test_an_index_cut_into_shards_answers_as_one(browser, project: SiteProject) -> None:
+    """A large site's index is cut by date into shards (here of 8 pages): a query finds the items of every
+    shard, the date sort runs over all of them, and a filter's counts add up the shards'."""
+    project.branch("jg1", JG1)
+    kinds = ("支委会", "党课", "主题党日")
+    for n in range(26):
+        day = f"2024-{1 + n // 12:02d}-{1 + n % 12:02d}"
+        project.item("jg1", f"{day}-x.md", item(f"第{n}次会议", kinds[n % 3]), f"会议研究了第{n}项工作。\n")
+    assert project.build(env={"BRANCHES_SEARCH_SHARD_PAGES": "8"}).returncode == 0
+    bundle = project.root / "site" / "pagefind"
+    shards = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert shards == ["shard/1/", "shard/2/", "shard/3/"]  # 26 items, the brand page and the home page
+    assert not list(bundle.glob("shard/*/pagefind.js")) and not list(bundle.glob("shard/*/wasm.*"))
+    with serve_under_sub_path(project.root / "site") as url:
+        page = browser.new_page()
+        requests = RequestLog()
+        requests.attach(page)
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.on("pageerror", lambda e: failed.append(str(e)))
+        page.goto(url)
+        assert len(search(page, "工作")) == 10
+        assert page.locator(".md-search-result__meta").inner_text() == "找到 26 个符合条件的结果"
+        urls = [r["url"] for r in show_all(page)]
+        assert len(urls) == len(set(urls)) == 26
+        # Newest first, over every shard.
+        page.locator(".bb-search__filters select[name=sort]").select_option("desc")
+        results(page)
+        dates = [tuple(int(n) for n in re.findall(r"\d+", r["info"])[:3]) for r in show_all(page)]
+        assert len(dates) == 26 and dates == sorted(dates, reverse=True)
+        # A filter: counts of every shard, and only that type.
+        options = page.locator(".bb-search__filters select[name=type] option").all_inner_texts()
+        assert sorted(options[1:]) == ["主题党日（8）", "党课（9）", "支委会（9）"]
+        page.locator(".bb-search__filters select[name=type]").select_option("党课")
+        infos = [r["info"] for r in results(page)]
+        assert len(infos) == 9 and all("· 党课 ·" in info for info in infos)
+        assert failed == [] and requests.foreign() == []
+        page.close()
+
+
+def show_all(page) -> list[dict[str, str]]:
+    """Clicks 显示更多结果 until every result is shown, the first time twice at once (loaded once)."""
+    more = page.locator(".bb-search__more")
+    twice = True
+    for _ in range(10):
+        if not more.is_visible():
+            break
+        if twice:  # two clicks in a row, the second while the next results load
+            more.evaluate("button => { button.click(); button.click(); }")
+            twice = False
+        else:
+            more.click()
+        page.wait_for_selector(".bb-search__more:not([aria-busy])", state="attached")
+    assert not more.is_visible()
+    return results(page)

@@ -18,38 +18,88 @@
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g; // BMP only, like search.py
   var buckets = {}; // promises of the index's words, by bucket of first characters
   var engine = null; // a promise of Pagefind's API, once asked for
+  var shards = 1; // the index's shards, once loaded
   var filtersShown = false;
   var results = [];
   var shown = 0;
+  var paging = false; // the next results are being loaded
   var seq = 0; // the newest search; older ones drop their results
   var running = null; // the search Pagefind is working on: on a large site, one at a time
   var again = false; // the query changed meanwhile
 
+  // Pagefind, with the index's shards merged in (search.py: a large site's index is cut by date, newest
+  // first; each shard filtered by its number, for the date sort).
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", site).href).then(function (pagefind) {
-        // The search runs on this thread: one file less to fetch than with Pagefind's worker.
-        return pagefind.options({ noWorker: true }).then(function () {
-          // Pagefind would split a Chinese query with the browser's word breaker, which cuts where the
-          // index did not (党课 → 党 课). `terms` splits it into the index's own words instead; Pagefind
-          // leaves a query alone in a language it does not know, and reads the page's language once, here.
-          var html = document.documentElement;
-          var lang = html.getAttribute("lang");
-          html.setAttribute("lang", "und");
-          try {
-            pagefind.init();
-          } finally {
-            if (lang === null) html.removeAttribute("lang");
-            else html.setAttribute("lang", lang);
-          }
-          return pagefind;
+      var listed = fetch(new URL("pagefind/shards.json", site).href)
+        .then(function (response) {
+          return response.ok ? response.json() : [];
+        })
+        .catch(function () {
+          return []; // an index written before shards were: one index
         });
+      engine = Promise.all([import(new URL("pagefind/pagefind.js", site).href), listed]).then(function (ready) {
+        var pagefind = ready[0];
+        var more = Array.isArray(ready[1]) ? ready[1] : [];
+        // The search runs on this thread: one file less to fetch than with Pagefind's worker.
+        return pagefind
+          .options({ noWorker: true })
+          .then(function () {
+            // Pagefind would split a Chinese query with the browser's word breaker, which cuts where the
+            // index did not (党课 → 党 课). `terms` splits it into the index's own words instead; Pagefind
+            // leaves a query alone in a language it does not know, and reads the page's language once, here.
+            var html = document.documentElement;
+            var lang = html.getAttribute("lang");
+            html.setAttribute("lang", "und");
+            try {
+              pagefind.init();
+            } finally {
+              if (lang === null) html.removeAttribute("lang");
+              else html.setAttribute("lang", lang);
+            }
+            if (!more.length) return;
+            return Promise.all(
+              [pagefind.options({ mergeFilter: { shard: "0" } })].concat(
+                more.map(function (path, i) {
+                  return pagefind.mergeIndex(new URL("pagefind/" + path, site).href, {
+                    mergeFilter: { shard: String(i + 1) },
+                  });
+                })
+              )
+            );
+          })
+          .then(function () {
+            shards = more.length + 1;
+            return pagefind;
+          });
       });
       engine.catch(function () {
         engine = null; // try again next time: the index may still be being written
       });
     }
     return engine;
+  }
+
+  // Pagefind's search; sorted by date over shards, shard by shard: Pagefind ranks a date sort by position
+  // within each index, and the shards hold consecutive dates, newest first.
+  function find(pagefind, text, options) {
+    if (!options.sort || shards < 2) return pagefind.search(text, options);
+    var each = [];
+    for (var i = 0; i < shards; i++) {
+      var filters = { shard: String(i) };
+      Object.keys(options.filters).forEach(function (name) {
+        filters[name] = options.filters[name];
+      });
+      each.push(pagefind.search(text, { filters: filters, sort: options.sort }));
+    }
+    return Promise.all(each).then(function (found) {
+      var results = [];
+      if (options.sort.date === "asc") found.reverse();
+      found.forEach(function (one) {
+        results = results.concat(one ? one.results : []);
+      });
+      return { results: results };
+    });
   }
 
   function words(bucket) {
@@ -155,7 +205,7 @@
       .then(
         function (ready) {
           var pagefind = ready[0];
-          return pagefind.search(ready[1].trim() || null, options).then(function (found) {
+          return find(pagefind, ready[1].trim() || null, options).then(function (found) {
             if (n !== seq || !found) return;
             results = found.results;
             shown = 0;
@@ -179,6 +229,8 @@
   // The next PAGE results, each shown as soon as it and those before it have arrived.
   function page(n, first) {
     var batch = results.slice(shown, shown + PAGE);
+    paging = true;
+    more.setAttribute("aria-busy", "true");
     var ready = [];
     var next = 0;
     function show() {
@@ -196,6 +248,9 @@
       })
     ).then(function () {
       show();
+      paging = false;
+      more.removeAttribute("aria-busy");
+      if (n !== seq) return;
       shown += batch.length;
       more.hidden = shown >= results.length;
     });
@@ -273,7 +328,7 @@
     select.addEventListener("change", search);
   });
   more.addEventListener("click", function () {
-    page(seq);
+    if (!paging) page(seq); // a second click while the next results load would load them twice
   });
   query.form.addEventListener("submit", function (ev) {
     ev.preventDefault();
