@@ -7,12 +7,24 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import Browser, Page
 from test_site import HOSTILE, JG1, item, serve_rebuild
 
 from browser import SUB_PATH, RequestLog, results, search, serve_under_sub_path
 from conftest import SiteProject
 
 pytestmark = pytest.mark.browser
+
+
+def watched_page(browser: Browser) -> tuple[Page, RequestLog, list[str]]:
+    """A new page, its requests logged, and the failed responses and script errors it meets."""
+    page = browser.new_page()
+    requests = RequestLog()
+    requests.attach(page)
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("pageerror", lambda e: failed.append(str(e)))
+    return page, requests, failed
 
 
 def test_titles_and_text_from_content_are_shown_as_text(browser, project: SiteProject) -> None:
@@ -48,12 +60,7 @@ def test_the_preview_keeps_answering_while_its_index_is_rebuilt(browser, project
     project.item("jg1", "2024-03-05-x.md", item("第4次会议"), "会议学习红旗渠精神。\n")
     plugin = serve_rebuild(project, startup=True)
     with serve_under_sub_path(project.root / "site") as url:
-        page = browser.new_page()
-        requests = RequestLog()
-        requests.attach(page)
-        failed: list[str] = []
-        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-        page.on("pageerror", lambda e: failed.append(str(e)))
+        page, requests, failed = watched_page(browser)
         page.goto(url)
         assert len(search(page, "工作")) == 10  # the previous index, loaded (not the fragment of 红旗渠)
         project.item("jg1", "2024-03-05-x.md", item("第4次会议"), "改写后的正文，讨论乡村振兴。\n")
@@ -85,12 +92,7 @@ def test_an_index_cut_into_shards_answers_as_one(browser, project: SiteProject) 
     assert shards == ["shard/1/", "shard/2/", "shard/3/"]  # 26 items, the brand page and the home page
     assert not list(bundle.glob("shard/*/pagefind.js")) and not list(bundle.glob("shard/*/wasm.*"))
     with serve_under_sub_path(project.root / "site") as url:
-        page = browser.new_page()
-        requests = RequestLog()
-        requests.attach(page)
-        failed: list[str] = []
-        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-        page.on("pageerror", lambda e: failed.append(str(e)))
+        page, requests, failed = watched_page(browser)
         page.goto(url)
         assert len(search(page, "工作")) == 10
         assert page.locator(".md-search-result__meta").inner_text() == "找到 26 个符合条件的结果"
