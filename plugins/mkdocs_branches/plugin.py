@@ -219,9 +219,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if config.nav and placement.elsewhere:
             config.nav = without(config.nav, placement.elsewhere)
         problems.items.extend(placement.problems(docs_name(config)))
-        self.unindexed = {
-            p.uri for p in [*placement.own, *placement.extending] if not p.indexed
-        }  # kept ones too
+        # Pages search leaves out, those kept from the last build too.
+        self.unindexed = {p.uri for p in [*placement.own, *placement.extending] if not p.indexed}
         for page in placement.extending:
             file = files.get_file_from_path(page.uri)
             assert file is not None  # `hand_written` came from these files
