@@ -78,15 +78,21 @@ def test_the_preview_keeps_answering_while_its_index_is_rebuilt(browser, project
         page.close()
 
 
-def test_an_index_cut_into_shards_answers_as_one(browser, project: SiteProject) -> None:
-    """A large site's index is cut by date into shards (here of 8 pages): a query finds the items of every
-    shard, the date sort runs over all of them, and a filter's counts add up the shards'."""
+def sharded(project: SiteProject) -> None:
+    """26 items (第0次会议 of 2024-01-01 … 第25次会议 of 2024-03-02), the brand page and the home page, indexed
+    in shards of at most 8 pages: 4 of 7, the first of them the newest 7 items, 第19…25次会议."""
     project.branch("jg1", JG1)
     kinds = ("支委会", "党课", "主题党日")
     for n in range(26):
         day = f"2024-{1 + n // 12:02d}-{1 + n % 12:02d}"
         project.item("jg1", f"{day}-x.md", item(f"第{n}次会议", kinds[n % 3]), f"会议研究了第{n}项工作。\n")
     assert project.build(env={"BRANCHES_SEARCH_SHARD_PAGES": "8"}).returncode == 0
+
+
+def test_an_index_cut_into_shards_answers_as_one(browser, project: SiteProject) -> None:
+    """A large site's index is cut by date into shards (here of 8 pages): a query finds the items of every
+    shard, the date sort runs over all of them, and a filter's counts add up the shards'."""
+    sharded(project)
     bundle = project.root / "site" / "pagefind"
     shards = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
     assert shards == ["shard/1/", "shard/2/", "shard/3/"]  # 26 items, the brand page and the home page
@@ -109,6 +115,29 @@ def test_an_index_cut_into_shards_answers_as_one(browser, project: SiteProject) 
         page.locator(".bb-search__filters select[name=type]").select_option("党课")
         infos = [r["info"] for r in results(page)]
         assert len(infos) == 9 and all("· 党课 ·" in info for info in infos)
+        assert failed == [] and requests.foreign() == []
+        page.close()
+
+
+def test_a_sharded_search_shows_the_newest_shard_first(browser, project: SiteProject) -> None:
+    """The first shard's results are shown before the older shards are fetched, and stay first; an older
+    shard that cannot be fetched leaves what was found on screen, and a later search tries again."""
+    sharded(project)
+    newest = {f"第{n}次会议" for n in range(19, 26)}
+    with serve_under_sub_path(project.root / "site") as url:
+        page, requests, failed = watched_page(browser)
+        page.route("**/pagefind/shard/**", lambda route: route.abort())  # the older shards unreachable
+        page.goto(url)
+        assert {r["title"] for r in search(page, "工作")} == newest
+        meta = page.locator(".md-search-result__meta").inner_text()
+        assert meta == "找到 7 个结果，较早的新闻暂时搜不到，请稍后再试"
+        assert any("/pagefind/shard/1/" in u for u in requests.urls)
+        page.unroute("**/pagefind/shard/**")
+        page.locator("input.md-search__input").fill("会议研究")
+        results(page)
+        found = [r["title"] for r in show_all(page)]
+        assert len(found) == 26 and set(found[:7]) == newest
+        assert page.locator(".md-search-result__meta").inner_text() == "找到 26 个符合条件的结果"
         assert failed == [] and requests.foreign() == []
         page.close()
 

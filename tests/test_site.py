@@ -353,6 +353,30 @@ def test_photos_are_published_and_body_images_resolve(project: SiteProject) -> N
     assert page.count("现场照片") == 1  # shown in the body, not repeated below
 
 
+def test_pages_link_only_the_scripts_and_styles_they_use(college: SiteProject) -> None:
+    """The photo viewer where there are photos to open; the review pages' styles in the internal edition."""
+    from PIL import Image
+
+    folder = college.root / "branches/jg1/news/2024-06-01-photos"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (64, 48), "red").save(folder / "01.jpg")
+    college.item("jg1", "2024-06-01-photos.md", item("六月支委会") + "\nphotos: [2024-06-01-photos/01.jpg]")
+
+    def assets(url: str) -> set[str]:
+        return set(re.findall(r'(?:href|src)="[./]*(assets/branches/[^"]+)"', college.html(url)))
+
+    common = {"assets/branches/branches.css", "assets/branches/print.css", "assets/branches/search.css"}
+    common.add("assets/branches/search.js")
+    lightbox = {"assets/branches/lightbox.css", "assets/branches/lightbox.js"}
+    for env, review in (({}, set()), ({"BRANCHES_EDITION": "internal"}, {"assets/branches/review.css"})):
+        assert college.build(env=env).returncode == 0
+        assert assets("branches/jg1/news/2024-06-01-photos/") == common | review | lightbox
+        assert assets("gallery/") == common | review | lightbox
+        assert assets("branches/jg1/news/2024-03-13-zhiweihui/") == common | review
+        assert assets("news/") == common | review
+        assert all((college.root / "site" / uri).is_file() for uri in common | lightbox | review)
+
+
 def test_serve_watches_the_content_folder(college: SiteProject) -> None:
     from mkdocs.config import load_config
 

@@ -33,7 +33,7 @@ from .loader import ReadCache
 from .navigation import lift_lone_pages, without
 from .pages import Build, Edition, GeneratedPage, Options, data_files, place
 from .pages.base import edition_of
-from .pages.data import SCRIPTS, STYLESHEETS
+from .pages.data import SCRIPTS, stylesheets
 from .pages.review import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
 from .safety import site_dir_problem
@@ -111,7 +111,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
         if theme.name == "material":
             theme["font"] = False  # Google Fonts are unreachable where these sites are published
-        config.extra_css.extend(STYLESHEETS)
+        config.extra_css.extend(stylesheets(self.edition is Edition.INTERNAL or self.config.public_dashboard))
         config.extra_javascript.extend(SCRIPTS)
         self.image_settings = self.images()
         self.options = self.options_for(config, self.edition)

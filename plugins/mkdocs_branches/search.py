@@ -17,12 +17,14 @@ word is on (for each matching page it walks the entries of every matching page),
 word on all of 9,000 pages. The pages are therefore cut into shards of at most `SHARD_PAGES`, by date
 (newest first), each indexed by its own Pagefind run (as many at a time as there are cores; one at a time
 in the background) into its own bundle: the first into `pagefind/`, the others into `pagefind/shard/N/`,
-listed in `pagefind/shards.json`, which search.js merges (Pagefind's `mergeIndex`). Pagefind closes an
-index chunk at about 20,000 word positions, so a word on most pages of a shard of 3,000 or more fills a
-chunk of its own: the words that cost time cost no more bytes when cut, while a rare word costs one chunk
-(about 20 KB) per shard, and each shard adds its entry file; measured on 9,000 items, 3 shards cost 10 KB
-more than one, 8 shards 210 KB. Pagefind's date sort ranks by position within each index; the shards hold
-consecutive dates, so search.js sorts shard by shard and puts the results one after another.
+listed in `pagefind/shards.json`. search.js searches them one after another, newest first, each loaded
+(Pagefind's `mergeIndex`) when the search gets to it, and shows each shard's results below the previous
+ones: the first results need the first shard only. Pagefind closes an index chunk at about 20,000 word
+positions, so a word on most pages of a shard of 3,000 or more fills a chunk of its own: the words that
+cost time cost no more bytes when cut, while a rare word costs one chunk (about 20 KB) per shard, and each
+shard adds its entry file; measured on 9,000 items, 3 shards cost 10 KB more than one, 8 shards 210 KB.
+Pagefind's date sort ranks by position within each index; the shards hold consecutive dates, so results
+shown shard by shard are in date order over all of them.
 
 Chinese queries: Pagefind splits a query with the browser's word breaker, which often cuts where the
 index did not (党课 → 党 课, while the index holds 党课, so 课 matches nothing there). Next to the index we

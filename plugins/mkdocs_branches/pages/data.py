@@ -13,15 +13,22 @@ from ..render import plain_summary
 from .base import EVERY_EDITION, Build, Edition
 
 ASSETS = Path(__file__).parent.parent / "assets"
+# In this order: print.css overrides review.css on paper. review.css only in editions with review pages.
 STYLESHEETS = (
     "assets/branches/branches.css",
     "assets/branches/review.css",
     "assets/branches/print.css",
-    "assets/branches/lightbox.css",
     "assets/branches/search.css",
 )
-SCRIPTS = ("assets/branches/lightbox.js", "assets/branches/search.js")
+SCRIPTS = ("assets/branches/search.js",)
+# The photo viewer's, linked only by pages with photos to open (overrides/main.html), not by every page.
+LIGHTBOX = ("assets/branches/lightbox.css", "assets/branches/lightbox.js")
 FEED_URI = "feed.xml"
+
+
+def stylesheets(review: bool) -> list[str]:
+    """The stylesheets every page links; `review`: of an edition with review pages."""
+    return [uri for uri in STYLESHEETS if review or not uri.endswith("/review.css")]
 
 
 @dataclass(kw_only=True)
@@ -46,7 +53,10 @@ class Asset(DataFile):
 
     @classmethod
     def every(cls) -> list[Asset]:
-        return [cls(uri=uri, path=str(ASSETS / uri.rsplit("/", 1)[1])) for uri in (*STYLESHEETS, *SCRIPTS)]
+        return [
+            cls(uri=uri, path=str(ASSETS / uri.rsplit("/", 1)[1]))
+            for uri in (*STYLESHEETS, *SCRIPTS, *LIGHTBOX)
+        ]
 
 
 @dataclass(kw_only=True)
