@@ -458,6 +458,41 @@ def serve_rebuild(project: SiteProject, startup: bool = False):
     return config.plugins["branches"]
 
 
+def test_the_background_index_runs_apart_and_stops_when_serve_ends(
+    college: SiteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --dirty`'s index is made by a process of its own; ending serve stops it mid-run, leaving the
+    index it had and no temporary files."""
+    from mkdocs_branches.search import ENTRY, Indexer
+
+    assert college.build().returncode == 0
+    site = college.root / "site"
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
+    entry = site / "pagefind" / ENTRY
+    reports: list = []
+    indexer = Indexer(reports.append)
+    entry.unlink()  # what a finished run writes last
+    indexer.submit(str(site), pages)
+    assert indexer.wait(120) and entry.is_file()
+    assert [type(r).__name__ for r in reports] == ["Indexed"] and reports[0].pages == 7
+
+    slow = college.root / "slow-pagefind"  # a Pagefind that takes a minute
+    slow.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    before = entry.read_bytes()
+    indexer.submit(str(site), pages)
+    deadline = time.monotonic() + 30
+    while not any(p.name.startswith(".pagefind") for p in college.root.iterdir()):  # the run has started
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    started = time.monotonic()
+    indexer.close()
+    assert time.monotonic() - started < 10 and indexer.wait(0)
+    assert len(reports) == 1 and entry.read_bytes() == before
+    assert [p.name for p in college.root.iterdir() if p.name.startswith(".pagefind")] == []
+
+
 def test_dirty_serve_rebuilds_only_pages_whose_inputs_changed(college: SiteProject) -> None:
     plugin = serve_rebuild(college, startup=True)
     site = college.root / "site/branches"
