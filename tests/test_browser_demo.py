@@ -185,7 +185,9 @@ def test_phone_sized_viewport(browser, demo_url: str) -> None:
     box.fill("党课")
     first = page.locator(".md-search-result__item").first
     first.wait_for(timeout=15000)
-    assert first.locator("img.bb-search__cover").is_visible()  # the item's photo
+    cover = first.locator("img.bb-search__cover")
+    assert cover.is_visible()  # the item's photo, in WebP
+    assert cover.evaluate("img => img.decode().then(() => img.currentSrc)").endswith(".webp")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"search scrolls sideways by {overflow}px on a phone"
     assert requests.foreign() == []

@@ -351,6 +351,11 @@ def test_photos_are_published_and_body_images_resolve(project: SiteProject) -> N
     assert 'data-lightbox="photos"' in gallery and "现场照片" not in gallery
     assert "2024-03-13-清明" not in page  # no source file name in a public page
     assert page.count("现场照片") == 1  # shown in the body, not repeated below
+    # A search result's photo: the smallest renditions, JPEG and WebP.
+    meta = search_records(project.root / "site")[f"branches/jg1/news/{url_name('2024-03-13-清明')}/"]["meta"]
+    assert meta["cover"].endswith(".jpg") and meta["cover_webp"].endswith(".webp")
+    assert meta["cover"].rsplit(".", 1)[0] == meta["cover_webp"].rsplit(".", 1)[0]
+    assert all((project.root / "site" / meta[key]).is_file() for key in ("cover", "cover_webp"))
 
 
 def test_pages_link_only_the_scripts_and_styles_they_use(college: SiteProject) -> None:

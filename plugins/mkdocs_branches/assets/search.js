@@ -319,11 +319,19 @@
     link.tabIndex = -1;
     var article = element("article", "md-search-result__article md-typeset");
     if (info.cover) {
+      var picture = element("picture");
+      if (info.cover_webp) {
+        var webp = element("source");
+        webp.type = "image/webp";
+        webp.srcset = new URL(info.cover_webp, site).href.replace(/ /g, "%20").replace(/,/g, "%2C");
+        picture.appendChild(webp);
+      }
       var img = element("img", "bb-search__cover");
       img.src = new URL(info.cover, site).href;
       img.alt = "";
       img.loading = "lazy";
-      article.appendChild(img);
+      picture.appendChild(img);
+      article.appendChild(picture);
     } else {
       article.appendChild(element("div", "md-search-result__icon md-icon"));
     }

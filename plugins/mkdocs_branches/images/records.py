@@ -69,6 +69,10 @@ class Processed:
         return min(self._fallbacks, key=lambda r: r.width)
 
     @property
+    def thumbnail_webp(self) -> Rendition:
+        return min((r for r in self.renditions if r.mime == WEBP), key=lambda r: r.width)
+
+    @property
     def original(self) -> Rendition | None:
         return next((r for r in self.renditions if r.original), None)
 

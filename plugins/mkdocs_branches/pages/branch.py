@@ -67,7 +67,7 @@ class BranchHome(BranchPage):
     def search_facets(self, build: Build) -> Facets:
         b = self.branch
         return Facets(
-            meta={"title": self.title, "type": "支部品牌", "cover": _thumbnail(build, b.logo)},
+            meta={"title": self.title, "type": "支部品牌", **_thumbnail(build, b.logo)},
             filters={"branch": _branch_filter(b)},
         )
 
@@ -214,7 +214,7 @@ class ItemPage(GeneratedPage):
                 "date": item.when.display(),
                 "type": item.type,
                 "branch": b.brand,
-                "cover": _thumbnail(build, item.cover),
+                **_thumbnail(build, item.cover),
             },
             filters={"branch": _branch_filter(b), "type": item.type, "year": str(item.when.date.year)},
             sort={"date": item.when.iso()},
@@ -227,7 +227,10 @@ def _branch_filter(branch: Branch) -> str:
     return f"{branch.brand} · {branch.name}"
 
 
-def _thumbnail(build: Build, path: str | None) -> str:
-    """The URI of a photo's smallest JPEG (or PNG) rendition, for a search result ("" without a photo)."""
+def _thumbnail(build: Build, path: str | None) -> dict[str, str]:
+    """A search result's photo: the URIs of its smallest JPEG (or PNG) and WebP renditions (WebP is about
+    half the bytes), or nothing without a photo."""
     image = build.site.images.get(path) if path else None
-    return image.thumbnail.uri if image else ""
+    if image is None:
+        return {}
+    return {"cover": image.thumbnail.uri, "cover_webp": image.thumbnail_webp.uri}
