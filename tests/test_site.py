@@ -7,6 +7,7 @@ import re
 import time
 from pathlib import Path
 
+import mkdocs_branches
 import pytest
 from mkdocs_branches.slugs import url_name
 
@@ -380,6 +381,10 @@ def test_pages_link_only_the_scripts_and_styles_they_use(college: SiteProject) -
         assert assets("branches/jg1/news/2024-03-13-zhiweihui/") == common | review
         assert assets("news/") == common | review
         assert all((college.root / "site" / uri).is_file() for uri in common | lightbox | review)
+    # Published minified: the sources' comments stay in the package.
+    source = (Path(mkdocs_branches.__file__).parent / "assets/search.js").read_text(encoding="utf-8")
+    published = (college.root / "site/assets/branches/search.js").read_text(encoding="utf-8")
+    assert "站内搜索" in source and "站内搜索" not in published and len(published) < 0.7 * len(source)
 
 
 def test_serve_watches_the_content_folder(college: SiteProject) -> None:

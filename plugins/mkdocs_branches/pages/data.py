@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rcssmin import cssmin
+from rjsmin import jsmin
+
 from ..feeds import MAX_ENTRIES, FeedEntry, atom_feed
 from ..incremental import stamp
 from ..model import NewsItem
@@ -49,14 +52,23 @@ class DataFile:
 
 @dataclass(kw_only=True)
 class Asset(DataFile):
-    """One of the plugin's own stylesheets or scripts."""
+    """One of the plugin's own stylesheets or scripts, published minified (a third lighter: the sources
+    are commented for the next developer, not for readers' phones)."""
+
+    source: Path
 
     @classmethod
     def every(cls) -> list[Asset]:
         return [
-            cls(uri=uri, path=str(ASSETS / uri.rsplit("/", 1)[1]))
-            for uri in (*STYLESHEETS, *SCRIPTS, *LIGHTBOX)
+            cls(uri=uri, source=ASSETS / uri.rsplit("/", 1)[1]) for uri in (*STYLESHEETS, *SCRIPTS, *LIGHTBOX)
         ]
+
+    def content(self, build: Build) -> bytes:
+        text = self.source.read_text(encoding="utf-8")
+        return (jsmin(text) if self.source.suffix == ".js" else cssmin(text)).encode("utf-8")
+
+    def fingerprint(self, build: Build) -> str | None:
+        return stamp(self.source.read_bytes())
 
 
 @dataclass(kw_only=True)
