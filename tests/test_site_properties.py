@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from mkdocs_branches.cli import check_content
+from mkdocs_branches.cli import Collected, check_content
 from mkdocs_branches.errors import Severity
 from PIL import Image
 
@@ -242,21 +242,12 @@ def snapshot(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return found
 
 
-class Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 OURS = "mkdocs.plugins.mkdocs_branches"
 
 
 def build_edition(root: Path, edition: str) -> tuple[set[str], set[str], list[str]]:
     """One real MkDocs build of `edition`: (its errors, its warnings, what MkDocs itself complained of)."""
-    collect = Collect()
+    collect = Collected()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     saved = os.environ.get("BRANCHES_EDITION")

@@ -43,7 +43,7 @@ def load_site_config(config_file: Path) -> MkDocsConfig:
     if not config_file.is_file():
         raise CommandError(f"找不到 {config_file}：请在网站文件夹（有 mkdocs.yml 的那一层）里运行这个命令")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    logged = _Collected()
+    logged = Collected()
     logger = logging.getLogger("mkdocs.config")
     logger.addHandler(logged)
     logger.propagate = False
@@ -61,8 +61,9 @@ def load_site_config(config_file: Path) -> MkDocsConfig:
     return config
 
 
-class _Collected(logging.Handler):
-    """MkDocs' messages about mkdocs.yml, kept to be shown in a sentence of ours."""
+class Collected(logging.Handler):
+    """Warnings and errors logged, kept: MkDocs' messages about mkdocs.yml, to be shown in a sentence of
+    ours (tests collect a build's this way too)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
