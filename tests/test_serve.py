@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -54,11 +55,18 @@ class Server:
         raise AssertionError(f"waited for {what}:\n{''.join(self.log[-30:])}")
 
     def get(self, path: str) -> tuple[int, str]:
+        """Bounded: a server that stops answering fails the test within 10 seconds."""
         try:
             with urllib.request.urlopen(self.base + path, timeout=10) as response:
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
-            return exc.code, ""
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+    def errors(self) -> dict:
+        """preview-errors.json: what the banner on every page shows."""
+        status, text = self.get("preview-errors.json")
+        assert status == 200, status
+        return json.loads(text)
 
     def builds(self) -> int:
         return sum("Reloading browsers" in line for line in self.log)
@@ -119,3 +127,91 @@ def test_a_deleted_photo_is_no_longer_served(project: SiteProject, server: Serve
     assert [server.get(f"branches/jg1/news/2024-03-13-x/{r}")[0] for r in renditions] == [404] * len(
         renditions
     )
+
+
+ITEM = "branches/jg1/news/2024-03-13-x.md"
+UNKNOWN_TYPE = "title: 三月支委会\ntype: <b>支部委员会议</b>\nreviewer: 王"  # `type` on line 3
+
+
+def test_content_errors_keep_the_preview_answering_with_the_errors_shown(
+    project: SiteProject, server: Server, tmp_path: Path
+) -> None:
+    """Issue 23 §6: an error no longer makes the server wait for a good build; the browser names it."""
+    page = "branches/jg1/news/2024-03-13-x/"
+    assert server.errors() == {"errors": 0, "first": []}
+    status, html = server.get(page)
+    assert status == 200 and 'id="bb-preview-errors"' in html and "preview-errors.json" in html
+    assert "内容里没有错误" in server.get("preview-errors/")[1]
+
+    builds = server.builds()
+    project.item("jg1", "2024-03-13-x.md", UNKNOWN_TYPE)
+    server.wait_for(lambda: server.builds() > builds, "a rebuild with the error", timeout=60)
+    listed = server.errors()
+    assert listed["errors"] == 1
+    assert listed["first"][0]["where"] == f"{ITEM}:3"
+    assert "不在允许的列表里" in listed["first"][0]["what"]
+    status, errors_page = server.get("preview-errors/")
+    assert status == 200 and f"{ITEM}:3" in errors_page and "可用的类型" in errors_page
+    assert "&lt;b&gt;支部委员会议&lt;/b&gt;" in errors_page and "<b>支部委员会议</b>" not in errors_page
+    # The item is held back; the 404 page answers, with the banner that links to the errors.
+    status, missing = server.get(page)
+    assert status == 404 and 'id="bb-preview-errors"' in missing and "查看错误清单和改法" in missing
+    assert server.get("")[0] == 200
+    log = "".join(server.log)
+    assert "预览继续" in log and "Aborted" not in log and "appear stuck" not in log
+
+    broken = project.build("-d", str(tmp_path / "built"))  # `build` still refuses the content
+    assert broken.returncode != 0 and f"{ITEM}:3" in broken.stderr
+
+    builds = server.builds()
+    project.item("jg1", "2024-03-13-x.md", "title: 三月支委会（改好）\ntype: 支委会\nreviewer: 王")
+    server.wait_for(lambda: server.builds() > builds, "a rebuild once fixed", timeout=60)
+    assert server.errors() == {"errors": 0, "first": []}
+    status, html = server.get(page)
+    assert status == 200 and "三月支委会（改好）" in html
+    assert "内容里没有错误" in server.get("preview-errors/")[1]
+
+
+def test_serve_starts_on_content_with_errors(project: SiteProject) -> None:
+    """Before, the first build's error ended `mkdocs serve`: an editor never got a preview at all."""
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    project.item("jg1", "2024-03-13-x.md", UNKNOWN_TYPE)
+    project.item("jg1", "2024-03-14-y.md", "title: 另一条\ntype: 支委会\nreviewer: 王")
+    running = Server(project.root)
+    try:
+        assert running.errors()["first"][0]["where"] == f"{ITEM}:3"
+        assert "另一条" in running.get("branches/jg1/news/2024-03-14-y/")[1]
+        assert running.get("branches/jg1/news/2024-03-13-x/")[0] == 404
+    finally:
+        running.stop()
+
+
+@pytest.mark.browser
+def test_the_banner_names_the_error_and_goes_when_it_is_fixed(project: SiteProject, browser) -> None:
+    """In Chromium: the banner is filled, readable (axe: WCAG 2.1 AA) and escapes what the editor wrote;
+    livereload takes it away when the fix is saved."""
+    from audit import run_axe
+
+    project.branch("jg1", "name: 支部\nbrand: 品牌")
+    project.item("jg1", "2024-03-13-x.md", UNKNOWN_TYPE)
+    project.item("jg1", "2024-03-14-y.md", "title: 另一条\ntype: 支委会\nreviewer: 王")
+    running = Server(project.root)
+    page = browser.new_page()
+    try:
+        page.goto(running.base + "branches/jg1/news/2024-03-14-y/", timeout=15000)
+        banner = page.locator("#bb-preview-errors")
+        banner.wait_for(state="visible", timeout=10000)
+        text = banner.inner_text()
+        assert "内容里有 1 个错误" in text and f"{ITEM}:3" in text and "<b>支部委员会议</b>" in text
+        assert banner.locator("b").count() == 0 and banner.get_attribute("role") == "alert"
+        assert [v for v in run_axe(page) if "bb-preview-errors" in v["target"]] == []
+        banner.get_by_role("link", name="查看错误清单和改法").click()
+        page.wait_for_url("**/preview-errors/", timeout=10000)
+        assert f"{ITEM}:3" in page.locator("table").inner_text()
+
+        project.item("jg1", "2024-03-13-x.md", "title: 三月支委会\ntype: 支委会\nreviewer: 王")
+        page.wait_for_function("() => document.body.innerText.includes('内容里没有错误')", timeout=60000)
+        assert page.locator("#bb-preview-errors").is_hidden()
+    finally:
+        page.close()
+        running.stop()

@@ -33,8 +33,11 @@ def assemble(
     manifests: dict[str, dict[str, Any]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Build, Problems]:
-    """`root` holds mkdocs.yml; `read_cache` and `manifests`, kept by `mkdocs serve`, spare re-reading."""
+    """`root` holds mkdocs.yml; `read_cache` and `manifests`, kept by `mkdocs serve`, spare re-reading.
+    In `serve` (`options.serving`) the build goes on despite errors: an item whose file has one is held back."""
     content, problems = load_content(root, _settings(options), read_cache)
+    if options.serving:
+        content = held_back(content, problems)
     build, left_out = survey(content, options, list_page_size=list_page_size, today=today)
     problems.extend(left_out)
     jobs = _jobs(build.site, root)
@@ -43,7 +46,16 @@ def assemble(
     )
     problems.items.extend(image_problems)
     build.site.images = {path: processed[job.source] for path, job in jobs.items() if job.source in processed}
+    build.problems = problems.items  # the same list: what placing the pages finds later is shown too
     return build, problems
+
+
+def held_back(content: Content, problems: Problems) -> Content:
+    """`content` without the items whose file has an error: not shown as if nothing were wrong."""
+    wrong = {p.path for p in problems.errors}
+    if not any(item.source in wrong for item in content.items):
+        return content
+    return replace(content, items=[item for item in content.items if item.source not in wrong])
 
 
 def survey(

@@ -34,6 +34,7 @@ from .navigation import lift_lone_pages, without
 from .pages import Build, Edition, GeneratedPage, Options, data_files, place
 from .pages.base import edition_of
 from .pages.data import SCRIPTS, stylesheets
+from .pages.preview import ERRORS_URI, still_serving
 from .pages.review import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
 from .safety import site_dir_problem
@@ -103,6 +104,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         config.extra["branches_links"] = {
             "dashboard": uri_to_url(DASHBOARD_URI, config.use_directory_urls),
             "queue": uri_to_url(QUEUE_URI, config.use_directory_urls),
+            # `serve` only: the error page, and a banner on every page while content has errors
+            "errors": uri_to_url(ERRORS_URI, config.use_directory_urls) if self.command == "serve" else "",
         }
         self.search.configure(self.config.search, config)
         config.extra["branches_search"] = self.config.search
@@ -133,6 +136,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             branch_types=tuple(self.config.branch_types),
             types=tuple(activity_types(self.config.activity_types)),
             public_dashboard=self.config.public_dashboard,
+            serving=self.command == "serve",
         )
 
     def images(self) -> ImageSettings:
@@ -209,7 +213,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 content=partial(data.content, build),
                 fingerprint=partial(data.fingerprint, build),
             )
-        _report(problems)
+        errors = config.extra["branches_links"]["errors"]
+        _report(problems, errors and (config.site_url or "") + errors)
         self.files = files
         self.search.new_build()
         return files
@@ -281,8 +286,11 @@ def _quiet_dirty_notice(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def _report(problems: Problems) -> None:
+def _report(problems: Problems, errors_url: str) -> None:
+    """Every problem logged; errors stop the build, except in `serve` (`errors_url`: its error page)."""
     for problem in problems.sorted():
         (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
-    if problems.errors:
+    if problems.errors and errors_url:
+        log.warning(still_serving(problems.items, errors_url))
+    elif problems.errors:
         raise PluginError(summary(problems.items))

@@ -4,7 +4,8 @@
 - `branch`: a branch's brand page, timeline and photos, and each news item's page;
 - `lists`: the paginated news, type and tag lists, the site-wide gallery, the type and tag directories;
 - `review`: the compliance dashboard, brand reports, their spreadsheets, the review queue;
-- `data`: files that are not pages (stylesheets, published photos, feeds).
+- `data`: files that are not pages (stylesheets, published photos, feeds);
+- `preview`: in `mkdocs serve` only, the content errors and the list the banner on every page reads.
 
 `base` says what a page kind is. A new kind is a class in its family's module, a template in
 `templates/fragments`, and a line below.
@@ -20,6 +21,7 @@ from .base import Build, Edition, GeneratedPage, Options
 from .branch import BranchGallery, BranchHome, ItemPage, Timeline
 from .data import Asset, DataFile, Feed, PhotoFile
 from .lists import Directory, GalleryPage, ListPage
+from .preview import ErrorList, PreviewErrors
 from .review import ActivitySheet, BranchReview, Dashboard, Queue, Report, SummarySheet
 from .site import Home
 
@@ -49,7 +51,7 @@ def site_pages(build: Build) -> tuple[list[GeneratedPage], set[str]]:
     pages += [*Directory.every(build), *Dashboard.every(build)]
     pages += [BranchReview.of(branch, site) for branch in site.branches]
     pages += [Report.of(branch, site) for branch in site.branches]
-    pages.append(Queue())
+    pages += [Queue(), PreviewErrors()]
     shown = [page for page in pages if page.in_edition(build.options)]
     return shown, {page.uri for page in pages if not page.in_edition(build.options)}
 
@@ -58,6 +60,7 @@ def data_files(build: Build) -> list[DataFile]:
     """Every file of the build's edition that is not a page."""
     files: list[DataFile] = [*PhotoFile.every(build), *Asset.every()]
     files += [ActivitySheet(), SummarySheet(), *Feed.every(build)]
+    files += [ErrorList()] if build.options.serving else []
     return [file for file in files if build.options.edition in file.editions]
 
 

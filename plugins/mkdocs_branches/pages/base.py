@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from ..config import ActivityType
+from ..errors import Problem
 from ..images import Processed
 from ..incremental import Stamps
 from ..index import Site
@@ -75,6 +76,7 @@ class Options:
     branch_types: tuple[str, ...] = ()
     types: tuple[ActivityType, ...] = ()
     public_dashboard: bool = False  # the dashboard in the public edition too
+    serving: bool = False  # `mkdocs serve`: content errors are shown on the site instead of stopping it
 
     @property
     def internal(self) -> bool:
@@ -90,6 +92,7 @@ class Build:
     site: Site  # what this edition shows
     review: Review  # judged on what the public edition publishes
     stamps: Stamps = field(default_factory=Stamps)  # filled in for `--dirty` builds only
+    problems: list[Problem] = field(default_factory=list)  # shown by `serve`'s error page (`preview`)
 
     @cached_property
     def renderer(self) -> Renderer:
