@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from mkdocs_branches.cli import main
@@ -74,7 +76,7 @@ def test_captions_under_photos_trailer_and_a_date_without_a_year(site: SiteProje
     result = run(str(drafts.theme_day(tmp_path / "in")))
     assert result.exit_code == 0, result.output
     path, header, body = only_item(site)
-    stem = "2024-11-15-guan-li-xue-yuan-jiao-gong-di-yi-dang-zh"
+    stem = "2024-11-15-kai-zhan-zhui-xun-hong-se-zu-ji-zhu-ti"
     assert path.name == f"{stem}.md"
     assert header == {
         "标题": "管理学院教工第一党支部开展“追寻红色足迹”主题党日活动",
@@ -202,6 +204,8 @@ def test_photos_side_by_side_in_a_table_and_a_floating_photo(site: SiteProject, 
             [("reviewer", "张华"), ("reviewer", "陈立华"), ("reviewer", "王芳")],
         ),
         ("来源：管理学院新闻网", [("source", "管理学院新闻网")]),
+        ("审核：待定", [("reviewer", "待定")]),  # a line of the trailer; `make` leaves the reviewer out
+        ("供稿：王芳 审核：", [("author", "王芳"), ("reviewer", "")]),
         ("编辑部认真组织了本次活动。", None),
         ("图为党员参观校史馆", None),
         ("作者：王芳在会上发言，大家深受鼓舞。", None),
@@ -317,7 +321,7 @@ def test_type_from_the_body_and_from_the_sites_own_types(site: SiteProject, tmp_
     )
     other = simple_draft(tmp_path, "b.docx", "支部读书会", "5月9日，支部举办读书会。")
     assert run(str(other)).exit_code == 0
-    assert read_item(news(site) / "2024-05-09-zhi-bu-du-shu-hui.md")[0]["活动类型"] == "读书会"
+    assert read_item(news(site) / "2024-05-09-du-shu-hui.md")[0]["活动类型"] == "读书会"
     lecture = simple_draft(tmp_path, "c.docx", "专题党课", "5月10日，支部讲授党课。")
     result = run(str(lecture))
     assert result.exit_code == 1 and "可用的类型：读书会、其他" in result.output
@@ -383,19 +387,24 @@ def test_a_pattern_skips_lock_files_and_a_second_import_never_overwrites(
     again = run(str(tmp_path / "主题党日新闻稿.docx"))
     assert again.exit_code == 1
     assert (
-        "已经有同名的新闻 branches/jg1/news/2024-11-15-guan-li-xue-yuan-jiao-gong-di-yi-dang-zh.md，没有覆盖它"
+        "这篇稿子已经导入过：branches/jg1/news/2024-11-15-kai-zhan-zhui-xun-hong-se-zu-ji-zhu-ti.md，没有再导入"
         in again.output
     )
     assert tree_hashes(news(site)) == before
 
 
 def test_a_photo_folder_already_holding_files_is_not_written_into(site: SiteProject, tmp_path: Path) -> None:
-    folder = news(site) / "2024-11-15-guan-li-xue-yuan-jiao-gong-di-yi-dang-zh"
+    folder = news(site) / "2024-11-15-kai-zhan-zhui-xun-hong-se-zu-ji-zhu-ti"
     folder.mkdir(parents=True)
     (folder / "01.jpg").write_bytes(b"editor's own photo")
     result = run(str(drafts.theme_day(tmp_path)))
-    assert result.exit_code == 1 and "已经有同名的新闻" in result.output
-    assert [p.name for p in news(site).iterdir()] == [folder.name]
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in news(site).iterdir()) == [
+        folder.name,
+        f"{folder.name}-2",
+        f"{folder.name}-2.md",
+    ]
+    assert [p.name for p in folder.iterdir()] == ["01.jpg"]
     assert (folder / "01.jpg").read_bytes() == b"editor's own photo"
 
 
@@ -550,6 +559,344 @@ def test_demo_drafts_import_into_a_site_that_builds(site: SiteProject, tmp_path:
     assert build.returncode == 0, build.stderr
     lecture = site.html("branches/jg1/news/2024-06-20-jiao-gong-di-er-dang-zhi-bu-shu-ji-jiang/")
     assert "<table>" in lecture and "<strong>一篇</strong>" in lecture and "<h2" in lecture
-    theme = site.html("branches/jg1/news/2024-11-15-guan-li-xue-yuan-jiao-gong-di-yi-dang-zh/")
+    theme = site.html("branches/jg1/news/2024-11-15-kai-zhan-zhui-xun-hong-se-zu-ji-zhu-ti/")
     assert theme.count("图为党员参观校史馆") >= 1 and "<picture" in theme
     assert "供稿" not in theme and "赵强" in theme
+
+
+REVIEWED = "审核：李明"
+
+
+def titled_draft(folder: Path, name: str, title: str, *body: str) -> Path:
+    return simple_draft(folder, name, title, *body, REVIEWED)
+
+
+def check_output() -> str:
+    check = CliRunner().invoke(main, ["check"])
+    assert check.exit_code == 0 and "错误" not in check.output, check.output
+    return check.output
+
+
+def test_drafts_of_one_day_whose_titles_start_alike_get_distinct_readable_names(
+    site: SiteProject, tmp_path: Path
+) -> None:
+    folder = tmp_path / "稿件"
+    study = "学习贯彻党的二十届三中全会精神专题研讨会"
+    for name, title, body in (
+        ("1.docx", "管理学院教工第一党支部开展主题党日活动", "11月15日，支部开展主题党日活动。"),
+        ("2.docx", "管理学院教工第一党支部召开支委会", "11月15日，支部召开支委会，研究主题党日。"),
+        ("3.docx", "中共管理学院教工第一党支部：党课", "11月15日，书记讲授党课。"),
+        ("4.docx", f"{study}（第一场）", "11月15日上午，支部召开支委会。"),
+        ("5.docx", f"{study}（第二场）", "11月15日下午，支部召开支委会。"),
+        ("6.docx", "支部召开支委会", "11月15日，支部召开支委会。"),
+        ("7.docx", "支部召开支委会", "11月15日，支部又召开支委会。"),  # another meeting, the same title
+    ):
+        titled_draft(folder, name, title, body)
+    result = run(str(folder))
+    assert result.exit_code == 0, result.output
+    assert "导入了 7 篇稿子。" in result.output
+    assert sorted(p.stem for p in news(site).glob("*.md")) == [
+        "2024-11-15-dang-ke",
+        "2024-11-15-kai-zhan-zhu-ti-dang-ri-huo-dong",
+        "2024-11-15-xue-xi-guan-che-dang-de-er-shi-jie-san",  # cut after a whole word
+        "2024-11-15-xue-xi-guan-che-dang-de-er-shi-jie-san-2",
+        "2024-11-15-zhao-kai-zhi-wei-hui",
+        "2024-11-15-zhao-kai-zhi-wei-hui-2",
+        "2024-11-15-zhao-kai-zhi-wei-hui-3",
+    ]
+    assert (
+        "这一天已经有标题相同的新闻 branches/jg1/news/2024-11-15-zhao-kai-zhi-wei-hui-2.md，"
+        "这篇存为 2024-11-15-zhao-kai-zhi-wei-hui-3.md" in result.output
+    )
+    assert "已经有同名" not in result.output and "把标题改得不一样" not in result.output
+    before = tree_hashes(news(site))
+    again = run(str(folder / "7.docx"))  # the same draft a second time: refused, nothing written
+    assert again.exit_code == 1
+    assert "这篇稿子已经导入过：branches/jg1/news/2024-11-15-zhao-kai-zhi-wei-hui-3.md" in again.output
+    assert tree_hashes(news(site)) == before
+    # new-item names its file by the same rule, and never takes a name in use
+    made = CliRunner().invoke(
+        main,
+        [
+            "new-item",
+            "jg1",
+            "管理学院教工第一党支部召开组织生活会",
+            "--type",
+            "支委会",
+            "--date",
+            "2024-11-15",
+        ],
+    )
+    assert made.exit_code == 0 and "2024-11-15-zhao-kai-zu-zhi-sheng-huo-hui.md" in made.output, made.output
+    slug = CliRunner().invoke(
+        main,
+        ["new-item", "jg1", "另一次支委会", "--type", "支委会", "--date", "2024-11-15", "--slug", "dang-ke"],
+    )
+    assert slug.exit_code == 0 and "2024-11-15-dang-ke-2.md" in slug.output, slug.output
+    same = CliRunner().invoke(
+        main,
+        [
+            "new-item",
+            "jg1",
+            "管理学院教工第一党支部开展主题党日活动",
+            "--type",
+            "支委会",
+            "--date",
+            "2024-11-15",
+        ],
+    )
+    assert same.exit_code == 2 and "已经存在：这一天已经有标题相同的新闻" in same.output
+    assert len(list(news(site).glob("*.md"))) == 9
+    check_output()
+
+
+def hyperlink(p, target: str, text: str) -> None:
+    rid = p.part.relate_to(target, RT.HYPERLINK, is_external=True)
+    p._p.append(
+        parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}"><w:r><w:t>{text}</w:t></w:r></w:hyperlink>')
+    )
+
+
+def test_links_a_published_page_cannot_open_become_text(site: SiteProject, tmp_path: Path) -> None:
+    document = drafts.new_document()
+    drafts.paragraph(document, "三月支委会", bold=True, centred=True)
+    p = drafts.paragraph(document, "3月13日，支部召开支委会，学习")
+    for target, text in (
+        ("file:///C:/Users/wang/Desktop/%E9%80%9A%E7%9F%A5.pdf", "上级通知"),
+        ("附件1：会议议程.docx", "会议议程"),  # an attachment next to the draft
+        ("\\\\server\\share\\学习材料.pdf", "学习材料"),
+        ("C:\\Users\\wang\\签到表.xlsx", "签到表"),
+        ("https://www.example.edu.cn/news/1.html", "学院新闻"),
+        ("www.example.edu.cn/dj", "党建网"),
+        ("mailto:dangban@example.edu.cn", "党办邮箱"),
+        ("javascript:void(0)", "点这里"),
+    ):
+        hyperlink(p, target, text)
+        p.add_run("、")
+    drafts.field(p, 'HYPERLINK "D:\\\\稿件\\\\照片.zip"', "照片包")
+    p.add_run("。")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "附件"
+    hyperlink(table.cell(0, 1).paragraphs[0], "../附件/名单.xlsx", "党员名单")
+    drafts.paragraph(document, REVIEWED)
+    result = run(str(drafts.save(document, tmp_path / "链接.docx")))
+    assert result.exit_code == 0, result.output
+    _, _, body = only_item(site)
+    assert body.startswith(
+        "3月13日，支部召开支委会，学习上级通知、会议议程、学习材料、签到表、"
+        "[学院新闻](https://www.example.edu.cn/news/1.html)、[党建网](http://www.example.edu.cn/dj)、"
+        "[党办邮箱](mailto:dangban@example.edu.cn)、点这里、照片包。\n"
+    )
+    assert "| 附件 | 党员名单 |" in body
+    out = result.output
+    draft = tmp_path / "链接.docx"
+    for text, target in (
+        ("上级通知", "file:///C:/Users/wang/Desktop/%E9%80%9A%E7%9F%A5.pdf"),
+        ("会议议程", "附件1：会议议程.docx"),
+        ("学习材料", "\\\\server\\share\\学习材料.pdf"),
+        ("签到表", "C:\\Users\\wang\\签到表.xlsx"),
+        ("照片包", "D:\\稿件\\照片.zip"),
+        ("党员名单", "../附件/名单.xlsx"),
+    ):
+        assert (
+            f"警告  {draft}: 正文里的链接“{text}”链接到作者电脑或单位内网上的文件“{target}”，网站上打不开，已改成普通文字。附件请先"
+            in out
+        ), text
+    assert "正文里的链接“点这里”的地址“javascript:void(0)”不是网址，网站上打不开，已改成普通文字" in out
+    assert out.count("已改成普通文字") == 7
+    check_output()
+
+
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+ENDNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"
+
+
+def add_notes(document, kind: str, notes: dict[int, str], link: tuple[str, str] | None = None) -> None:
+    """A footnotes or endnotes part (with Word's separator notes) holding `notes` by id; `link`: a
+    hyperlink (target, text) added to the last note, related from the notes' own part."""
+    part = Part(
+        PackURI(f"/word/{kind}s.xml"),
+        FOOTNOTES_CT if kind == "footnote" else ENDNOTES_CT,
+        b"",
+        document.part.package,
+    )
+    linked = ""
+    if link:
+        rid = part.relate_to(link[0], RT.HYPERLINK, is_external=True)
+        linked = f'<w:hyperlink r:id="{rid}"><w:r><w:t>{link[1]}</w:t></w:r></w:hyperlink>'
+    items = [
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>',
+        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>',
+    ]
+    for n, (note_id, text) in enumerate(notes.items(), 1):
+        items.append(
+            f'<w:{kind} w:id="{note_id}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:{kind}Ref/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r>{linked if n == len(notes) else ""}</w:p></w:{kind}>'
+        )
+    part._blob = (f'<w:{kind}s xmlns:w="{NS_W}" xmlns:r="{NS_R}">{"".join(items)}</w:{kind}s>').encode()
+    document.part.relate_to(part, RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES)
+
+
+NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def note_reference(p, kind: str, note_id: int) -> None:
+    p._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+            f'<w:{kind}Reference w:id="{note_id}"/></w:r>'
+        )
+    )
+
+
+def test_footnotes_and_endnotes_are_kept_as_notes_after_the_body(site: SiteProject, tmp_path: Path) -> None:
+    document = drafts.new_document()
+    drafts.paragraph(document, "三月支委会", bold=True, centred=True)
+    p = drafts.paragraph(document, "3月13日，支部召开支委会，学习《条例》")
+    note_reference(p, "footnote", 2)
+    p.add_run("和上级文件")
+    note_reference(p, "endnote", 1)
+    p.add_run("。")
+    table = document.add_table(rows=1, cols=1)
+    cell = table.cell(0, 0).paragraphs[0]
+    cell.add_run("会议议程见通知")
+    note_reference(cell, "footnote", 3)
+    drafts.paragraph(document, REVIEWED)
+    add_notes(
+        document,
+        "footnote",
+        {2: "《中国共产党支部工作条例（试行）》，2018年。", 3: "另见"},
+        ("附件.docx", "附件"),
+    )
+    add_notes(document, "endnote", {1: "校党委〔2024〕3号文件。"})
+    result = run(str(drafts.save(document, tmp_path / "脚注.docx")))
+    assert result.exit_code == 0, result.output
+    _, _, body = only_item(site)
+    assert body == (
+        "3月13日，支部召开支委会，学习《条例》<sup>[1]</sup>和上级文件<sup>[2]</sup>。\n\n"
+        "会议议程见通知<sup>[3]</sup>\n\n"
+        "注释：\n\n"
+        "1. 《中国共产党支部工作条例（试行）》，2018年。\n"
+        "2. 校党委〔2024〕3号文件。\n"
+        "3. 另见附件\n"
+    )
+    assert "脚注和尾注：共 3 条，放在正文最后的“注释”里" in result.output
+    assert "正文里的链接“附件”链接到作者电脑或单位内网上的文件“附件.docx”" in result.output  # in a footnote
+    check_output()
+    build = site.build()
+    assert build.returncode == 0, build.stderr
+    (page,) = [p for p in (site.root / "site/branches/jg1/news").glob("*/index.html")]
+    html = page.read_text(encoding="utf-8")
+    assert "<sup>[1]</sup>" in html and "<li>《中国共产党支部工作条例（试行）》，2018年。</li>" in html
+
+
+def strict(data: bytes) -> bytes:
+    """A .docx as Word saves it as “Strict Open XML 文档”: the same parts in the Strict namespaces."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                part = part.replace(NS_W.encode(), b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+                part = part.replace(
+                    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                    b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+                )
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def odt() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        (
+            "strict.docx",
+            strict,
+            "这是“Strict Open XML 文档”格式，请在 Word 里“另存为”→“Word 文档 (*.docx)”再导入",
+        ),
+        (
+            "flat.xml",
+            lambda _: b'<?xml version="1.0"?>\n<?mso-application progid="Word.Document"?>\n<pkg:package/>',
+            "这是“Word XML 文档”格式（.xml），不是 .docx。请用 Word 或 WPS 打开它",
+        ),
+        (
+            "old.xml",
+            lambda _: (
+                b'<?xml version="1.0"?><w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"/>'
+            ),
+            "这是“Word 2003 XML 文档”格式（.xml）",
+        ),
+        (
+            "page.mht",
+            lambda _: b"MIME-Version: 1.0\r\nContent-Type: multipart/related;",
+            "这是“单个文件网页”格式（.mht）",
+        ),
+        ("page.docx", lambda _: b"<html xmlns:o='urn:schemas-microsoft-com:office:office'>", "这是网页文件"),
+        (
+            "draft.odt",
+            lambda _: odt(),
+            "这是“OpenDocument 文本”格式（.odt），不是 .docx。请用 Word 或 WPS 打开它",
+        ),
+    ],
+)
+def test_words_other_save_as_types_are_named_with_how_to_resave(
+    site: SiteProject, tmp_path: Path, name: str, make, message: str
+) -> None:
+    good = drafts.theme_day(tmp_path / "good")
+    path = tmp_path / name
+    path.write_bytes(make(good.read_bytes()))
+    result = run(str(path))
+    assert result.exit_code == 1
+    assert f"错误  {path}: {message}" in result.output
+    assert "已损坏" not in result.output and not news(site).exists()
+
+
+def test_a_reviewer_that_is_no_name_leaves_the_item_unreviewed(site: SiteProject, tmp_path: Path) -> None:
+    for name, trailer in (("a.docx", ("供稿：王芳", "审核：待定")), ("b.docx", ("初审：张华 终审：待审核",))):
+        draft = simple_draft(tmp_path, name, f"三月支委会{name[0]}", "3月13日，支部召开支委会。", *trailer)
+        result = run(str(draft))
+        assert result.exit_code == 0, result.output
+        assert (
+            "不是审核人的姓名，信息头里的“审核”留空了。这条新闻要等审核通过、填上审核人姓名后才会发布"
+            in result.output
+        )
+        assert "稿件里写了审核人" not in result.output
+    items = sorted(news(site).glob("*.md"))
+    headers = [read_item(p) for p in items]
+    assert [(h["作者"], h["审核"]) for h, _ in headers] == [("王芳", None), (None, None)]
+    assert all(b == "3月13日，支部召开支委会。\n" for _, b in headers)  # the trailer is not in the body
+    assert "# 审核通过后填写审核人姓名" in items[0].read_text(encoding="utf-8")
+
+
+def test_formulas_and_charts_are_named_when_left_out(site: SiteProject, tmp_path: Path) -> None:
+    document = drafts.new_document()
+    drafts.paragraph(document, "三月支委会", bold=True, centred=True)
+    p = drafts.paragraph(document, "3月13日，支部召开支委会，出勤率")
+    p._p.append(
+        parse_xml(
+            '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
+            "<m:r><m:t>23/25</m:t></m:r></m:oMath>"
+        )
+    )
+    chart = drafts.paragraph(document)
+    chart._p.append(
+        parse_xml(
+            f"<w:r {nsdecls('w', 'wp', 'a')}><w:drawing><wp:inline><a:graphic>"
+            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"/>'
+            "</a:graphic></wp:inline></w:drawing></w:r>"
+        )
+    )
+    drafts.paragraph(document, REVIEWED)
+    result = run(str(drafts.save(document, tmp_path / "a.docx")))
+    assert result.exit_code == 0, result.output
+    assert "文档里有公式，没有导入；需要的话请截图后作为图片插入" in result.output
+    assert "文档里有图表或 SmartArt 图形，没有导入" in result.output

@@ -226,12 +226,6 @@ def _when(date_text: str) -> When:
         raise CommandError(str(exc)) from None
 
 
-def _news_stem(day: dt.date, title: str) -> str:
-    from .slugs import slugify
-
-    return f"{day.isoformat()}-{slugify(title)[:40].strip('-')}"
-
-
 def _item_header(
     title: str,
     when: When,
@@ -284,8 +278,16 @@ def new_item(
     content, _, types = _site(config_file)
     branch = _branch_folder(content, branch_id)
     _check_type(item_type, types)
+    from .placing import branch_name, place
+
     when = _when(date_text) if date_text else When(dt.date.today())
-    stem = _news_stem(when.date, slug or title)
+    spot = place(branch / "news", when.date, title, branch_name(branch), slug)
+    if spot.same_title:
+        raise CommandError(
+            f"{spot.same_title[0][0]} 已经存在：这一天已经有标题相同的新闻，没有新建。"
+            "要修改它请直接编辑这个文件；是另一条新闻的话，请换一个标题"
+        )
+    stem = spot.stem
     path = branch / "news" / f"{stem}.md"
     header = _item_header(title, when, item_type)
     _create(path, "\n".join([*header, "", "在这里写新闻正文。第一段会作为列表里的摘要。", ""]))
@@ -304,6 +306,7 @@ def import_docx(
 ) -> None:
     """把 Word 新闻稿（.docx，可以写多个、文件夹或 *.docx）导入为支部 BRANCH_ID 的新闻：信息头、正文和图片（原文件不动）。"""
     from .docx_import import DocxError, find_files, read_draft
+    from .placing import branch_name
 
     content, _, types = _site(config_file)
     root = config_file.resolve().parent
@@ -312,13 +315,14 @@ def import_docx(
         _check_type(item_type, types)
     when = _when(date_text) if date_text else None
     paths, problems = find_files(files)
+    name = branch_name(branch)
     imported, failed = 0, len(problems)
     for arg, message in problems:
         click.echo(f"{Severity.ERROR.value}  {Problem(arg, message)}")
     for path in paths:
         try:
             draft = read_draft(path, [t.name for t in types], when, item_type)
-            made = _write_item(branch / "news", draft, root)
+            made = _write_item(branch / "news", draft, root, name)
         except (DocxError, CommandError) as exc:
             failed += 1
             for message in exc.messages if isinstance(exc, DocxError) else [exc.message]:
@@ -347,15 +351,22 @@ def import_docx(
         sys.exit(1)
 
 
-def _write_item(news: Path, draft: Draft, root: Path) -> Path:
-    """The item's .md and its photo folder, all new files; nothing is left behind if writing fails.
-    Returns the item's path relative to the site's folder."""
-    stem = _news_stem(draft.when.date, draft.title)
-    path, folder = news / f"{stem}.md", news / stem
-    if path.exists() or (folder.is_dir() and any(folder.iterdir())):
+def _write_item(news: Path, draft: Draft, root: Path, branch: str) -> Path:
+    """The item's .md and its photo folder under a free name, all new files; nothing is left behind if
+    writing fails. Returns the item's path relative to the site's folder."""
+    from .placing import place
+
+    spot = place(news, draft.when.date, draft.title, branch)
+    if (copy := spot.copy_of(draft.body)) is not None:
         raise CommandError(
-            f"已经有同名的新闻 {path.relative_to(root)}，没有覆盖它，也没有改动任何文件。"
-            "如果这篇稿子已经导入过，请直接编辑那个文件；如果是另一篇，请在 Word 里把标题改得不一样，再导入"
+            f"这篇稿子已经导入过：{copy.relative_to(root)}，没有再导入，也没有改动任何文件。要修改请直接编辑那个文件"
+        )
+    stem = spot.stem
+    path, folder = news / f"{stem}.md", news / stem
+    for other, _ in spot.same_title:
+        draft.notes.append(
+            f"这一天已经有标题相同的新闻 {other.relative_to(root)}，这篇存为 {stem}.md。"
+            "如果是同一篇稿子改过后又导入了一次，请比较两个文件，删掉不要的那个"
         )
     names = [f"{n:02d}{photo.suffix}" for n, photo in enumerate(draft.photos, 1)]
     photos = [(f"{stem}/{name}", photo.caption) for name, photo in zip(names, draft.photos, strict=True)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection, Sequence
 
 from pypinyin import lazy_pinyin
 
@@ -52,3 +54,44 @@ def file_url_name(file_name: str) -> str:
     if not dot or not stem:
         return url_name(file_name)
     return f"{url_name(stem)}.{ext.lower()}"
+
+
+# A new news file's name: its date, then at most this many characters of its title's pinyin.
+STEM_LENGTH = 40
+_LEADING = " \t\u3000：:，,、;；—-"
+
+
+def item_stem(day: dt.date, title: str, drop: Sequence[str] = ()) -> str:
+    """`2024-11-15` and `管理学院教工第一党支部开展主题党日活动` (with the branch's name in `drop`) →
+    `2024-11-15-kai-zhan-zhu-ti-dang-ri-huo-dong`: the title's pinyin without a leading name (which
+    every title of that branch would share), cut after a whole word to at most `STEM_LENGTH` characters."""
+    text = unicodedata.normalize("NFKC", title).strip()
+    for name in sorted({unicodedata.normalize("NFKC", n) for n in drop if n}, key=len, reverse=True):
+        rest = text[len(name) :].lstrip(_LEADING)
+        if text.startswith(name) and slugify(rest) != "x":
+            text = rest
+            break
+    return f"{day.isoformat()}-{_cut(slugify(text), STEM_LENGTH)}"
+
+
+def _cut(slug: str, limit: int) -> str:
+    if len(slug) <= limit:
+        return slug
+    words = slug.split("-")
+    kept = ""
+    for word in words:
+        longer = f"{kept}-{word}" if kept else word
+        if len(longer) > limit:
+            break
+        kept = longer
+    return kept or slug[:limit]
+
+
+def numbered(stem: str, taken: Collection[str]) -> str:
+    """`stem`, or `stem-2`, `stem-3`, … : the first not in `taken` (lower-case names)."""
+    if stem.lower() not in taken:
+        return stem
+    n = 2
+    while f"{stem}-{n}".lower() in taken:
+        n += 1
+    return f"{stem}-{n}"

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dates import DateError, When, parse_when
-from .markdown import clean, markdown
-from .reading import Block, Body, DocxError, Picture, Pictures, Table, Text
+from .markdown import clean, footnotes_markdown, markdown
+from .reading import Block, Body, DocxError, Picture, Pictures, Span, Table, Text
 
 # Trailer roles → the content format's keys.
 ROLES = {
@@ -36,6 +36,16 @@ _ROLE_AT = re.compile(
 )
 _VALUE_EDGES = " \u3000\t|｜;；,，、（）()【】[]"
 _NOT_A_NAME = re.compile(r"[\d。！？!?：:“”\"]")
+# What stands where a name would (审核：待定): the role is left empty, not filled with these words.
+_PLACEHOLDER = re.compile(
+    r"(?:待定|待审核?|待审定|待确认|待补充?|待填写?|未定|未审核?|暂无|暂缺|无|空|略|不详|未知|tbd|n/?a|none"
+    r"|[xX×＊*＿_]+|某+|[-—–/／.…·]+)",
+    re.IGNORECASE,
+)
+# Link targets a published page can open; `sanitize` keeps the same schemes.
+_WEB = re.compile(r"(?:https?://|mailto:|tel:)\S", re.IGNORECASE)
+_WWW = re.compile(r"www\.[\w-]+\.[\w.-]+(?:[/?#]\S*)?", re.IGNORECASE)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]+:", re.IGNORECASE)  # two letters at least: not a drive (C:)
 _CAPTION_START = re.compile(r"^(?:图为|图\s*\d|图[：:]|图片[：:]|[▲△↑]|[（(]图)")
 _SENTENCE_END = ("。", "！", "？", "!", "?")
 # Other words for an activity type, used only when that type is configured.
@@ -100,7 +110,24 @@ def make(body: Body, types: Sequence[str], when: When | None = None, item_type: 
         if item_type is None:
             problems.append(f"认不出活动类型。请加上 --type 再导入，可用的类型：{'、'.join(types)}")
     photos = _photos(split, problems, notes)
-    if split.people_lines:
+    _local_links([*split.body, *(b for note in body.footnotes for b in note)], notes)
+    if body.footnotes:
+        guesses.append(
+            f"脚注和尾注：共 {len(body.footnotes)} 条，放在正文最后的“注释”里，正文里标着 [1]、[2]……"
+        )
+        if any(_pictures([b for note in body.footnotes for b in note])):
+            notes.append("脚注或尾注里的图片没有导入；需要的话请把图片插入正文")
+    if any(key == "reviewer" for key, _ in split.placeholders):
+        split.people.pop("reviewer", None)  # one review still to come (终审：待定): not reviewed
+    for key, line in split.placeholders:
+        if key == "reviewer":
+            guesses.append(
+                f"审核：稿件里写的是“{line}”，不是审核人的姓名，信息头里的“审核”留空了。"
+                "这条新闻要等审核通过、填上审核人姓名后才会发布"
+            )
+        else:
+            guesses.append(f"{KEY_NAMES[key]}：稿件里写的是“{line}”，不是姓名，信息头里留空了，请填上")
+    if split.people_lines and split.people:
         names = "、".join(f"{KEY_NAMES[k]} {v}" for k, v in split.people.items())
         guesses.append(f"{names}：取自稿件里的“{'”“'.join(split.people_lines)}”")
         if "reviewer" in split.people:
@@ -113,9 +140,10 @@ def make(body: Body, types: Sequence[str], when: When | None = None, item_type: 
     if problems:
         raise DocxError(*problems)
     assert title_line is not None and when is not None and item_type is not None
-    return Draft(
-        clean(title_line.text), when, item_type, split.people, photos, markdown(split.body), guesses, notes
-    )
+    text = markdown(split.body)
+    if body.footnotes:
+        text = f"{text}\n{footnotes_markdown(body.footnotes)}" if text else footnotes_markdown(body.footnotes)
+    return Draft(clean(title_line.text), when, item_type, split.people, photos, text, guesses, notes)
 
 
 def _leaves(blocks: Sequence[Block]) -> Iterator[Text | Pictures]:
@@ -166,7 +194,7 @@ def people_line(text: str) -> list[tuple[str, str]] | None:
     pairs = []
     for m, after in zip(found, [*found[1:], None], strict=True):
         value = line[m.end() : after.start() if after else len(line)].strip(_VALUE_EDGES)
-        if not value or len(value) > 30 or _NOT_A_NAME.search(value):
+        if len(value) > 30 or _NOT_A_NAME.search(value):
             return None
         parts = [p for p in re.split(r"[\s、，,;；]+", value) if p]
         # "李  明": a two-character name spaced out to line up with three-character ones
@@ -196,6 +224,7 @@ class _Split:
         self.captions: dict[int, str] = {}  # index in photos → caption
         self.people: dict[str, str] = {}
         self.people_lines: list[str] = []
+        self.placeholders: list[tuple[str, str]] = []  # (key, line): a role written with no name (审核：待定)
         self.waiting: list[int] = []  # photos just above, still without a caption
 
     def blocks(self, blocks: list[Block]) -> None:
@@ -218,11 +247,20 @@ class _Split:
         if waiting and _CAPTION_START.match(text):
             self._caption(waiting, text)
         elif not line.style and not line.list_kind and (pairs := people_line(text)):
+            named = False
             for key, names in pairs:
+                real = [n for n in names.split("、") if n and not _PLACEHOLDER.fullmatch(n)]
+                named = named or bool(real)
+                if len(real) < len(names.split("、")) and (key, text) not in self.placeholders:
+                    self.placeholders.append((key, text))
                 known = self.people.get(key, "")
-                if names not in known.split("、"):
-                    self.people[key] = f"{known}、{names}" if known else names
-            self.people_lines.append(text)
+                for name in real:
+                    if name not in known.split("、"):
+                        known = f"{known}、{name}" if known else name
+                if known:
+                    self.people[key] = known
+            if named:
+                self.people_lines.append(text)
         elif waiting and _is_caption(line):
             self._caption(waiting, text)
         else:
@@ -267,6 +305,39 @@ class _Split:
                     used.add(id(below))
                 uncaptioned += [n for n in numbers if n not in self.captions]
         return uncaptioned
+
+
+def _local_links(blocks: Sequence[Block], notes: list[str]) -> None:
+    """Links a published page cannot open (a file on the author's computer, a shared folder, an
+    attachment next to the draft) become their text, each named in a note; `www.…` gets its `http://`."""
+    for line in _texts(blocks):
+        runs: list[list[Span]] = []
+        for span in line.spans:
+            if runs and runs[-1][0].url == span.url:
+                runs[-1].append(span)
+            else:
+                runs.append([span])
+        for run in runs:
+            url = run[0].url.strip()
+            if not url or _WEB.match(url):
+                continue
+            if _WWW.fullmatch(url):
+                for span in run:
+                    span.url = f"http://{url}"
+                continue
+            for span in run:
+                span.url = ""
+            text = clean("".join(s.text for s in run))
+            how = ""
+            if url.startswith("#"):
+                where = "链接到稿件里的另一处（书签），网站上没有这个位置"
+            elif _SCHEME.match(url) and not url.lower().startswith("file:"):
+                where = f"的地址“{url}”不是网址，网站上打不开"
+            else:
+                where = f"链接到作者电脑或单位内网上的文件“{url}”，网站上打不开"
+                how = "。附件请先放到学院网站等网上，再在新闻里把这几个字链接到它的网址（https://…）"
+            if text:
+                notes.append(f"正文里的链接“{text}”{where}，已改成普通文字{how}")
 
 
 def _date(texts: list[str], saved: list[dt.datetime], guesses: list[str]) -> When | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
 from docx.table import Table as DocxTable
 from lxml.etree import XMLSyntaxError
 
@@ -53,22 +54,37 @@ W = {
         "instrText",
         "object",
         "txbxContent",
+        "footnoteReference",
+        "endnoteReference",
     ]
 }
 W_VAL = _q("w:val")
 R_EMBED, R_LINK, R_ID = _q("r:embed"), _q("r:link"), _q("r:id")
-A_BLIP, V_IMAGEDATA, MC_FALLBACK, WP_ANCHOR = (
+A_BLIP, V_IMAGEDATA, MC_FALLBACK, WP_ANCHOR, A_GRAPHIC_DATA = (
     _q("a:blip"),
     _q("v:imagedata"),
     _q("mc:Fallback"),
     _q("wp:anchor"),
+    _q("a:graphicData"),
 )
+MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+NOTE_PARTS = {  # reference tag → (relationship type, the note's tag)
+    W["footnoteReference"]: (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
+        _q("w:footnote"),
+    ),
+    W["endnoteReference"]: (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes",
+        _q("w:endnote"),
+    ),
+}
 # Containers whose content is shown: tracked insertions, content controls, smart tags, simple fields.
 _SHOWN = {_q(f"w:{n}") for n in ["ins", "moveTo", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple"]}
 _FALSE = {"0", "false", "off", "none"}
 OTHER_OFFICE = {"xl/workbook.xml": "这是 Excel 表格", "ppt/presentation.xml": "这是 PPT 演示文稿"}
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS = "请用 Word 或 WPS 打开它，点“文件”→“另存为”，文件类型选“Word 文档（*.docx）”，再导入另存的文件"
+STRICT = "这是“Strict Open XML 文档”格式，请在 Word 里“另存为”→“Word 文档 (*.docx)”再导入"
 DAMAGED = (
     "文件不完整或已损坏（可能没有下载或复制完）。请重新复制一份；能在 Word 里打开的话，另存为 .docx 后再导入"
 )
@@ -87,6 +103,7 @@ class Span:
     text: str
     bold: bool = False
     url: str = ""
+    note: int = 0  # a footnote's or endnote's number (1, 2, … in the order referenced); its text is ""
 
 
 @dataclass
@@ -136,6 +153,7 @@ class Body:
     blocks: list[Block]
     saved: list[dt.datetime] = field(default_factory=list)  # core properties: modified, then created
     notes: list[str] = field(default_factory=list)  # what was left out, for the editor
+    footnotes: list[list[Block]] = field(default_factory=list)  # footnotes and endnotes, by `Span.note` - 1
 
 
 def sniff(path: Path, data: bytes) -> None:
@@ -160,6 +178,10 @@ def sniff(path: Path, data: bytes) -> None:
         raise DocxError(f"这是 RTF 格式的文件，不是 .docx。{SAVE_AS}")
     if data.startswith(b"%PDF"):
         raise DocxError("这是 PDF 文件，不是 Word 文档。请导入原来的 Word 稿（.docx）")
+    head = data[:4096].lower()
+    for marks, what in SAVED_AS_TEXT:
+        if any(mark in head for mark in marks):
+            raise DocxError(f"{what}，不是 .docx。{SAVE_AS}")
     if not data.startswith(b"PK\x03\x04"):
         raise DocxError(
             "这不是 Word 文档（.docx）。请确认选对了文件；能用 Word 或 WPS 打开的话，就在里面点“文件”→“另存为”，"
@@ -169,13 +191,44 @@ def sniff(path: Path, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             bad = archive.testzip()
+            kind = _package_kind(archive, names)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
         raise DocxError(DAMAGED) from None
     if bad:
         raise DocxError(DAMAGED)
+    if kind:
+        raise DocxError(kind)
     if "word/document.xml" not in names:
         what = next((w for part, w in OTHER_OFFICE.items() if part in names), "这是一个压缩包")
         raise DocxError(f"{what}，不是 Word 文档。请导入 Word 稿（.docx）")
+
+
+# Word's other "Save as" types, known by their first bytes (lower-cased).
+SAVED_AS_TEXT = (
+    ((b"<pkg:package", b'progid="word.document"'), "这是“Word XML 文档”格式（.xml）"),
+    ((b"schemas.microsoft.com/office/word/2003/wordml",), "这是“Word 2003 XML 文档”格式（.xml）"),
+    ((b"mime-version:", b"multipart/related"), "这是“单个文件网页”格式（.mht）"),
+    ((b"<html", b"<!doctype html"), "这是网页文件（.htm、.html）"),
+)
+ODF = {
+    b"application/vnd.oasis.opendocument.text": f"这是“OpenDocument 文本”格式（.odt），不是 .docx。{SAVE_AS}",
+    b"application/vnd.oasis.opendocument.spreadsheet": "这是 OpenDocument 表格（.ods），不是 Word 文档。请导入 Word 稿（.docx）",
+    b"application/vnd.oasis.opendocument.presentation": "这是 OpenDocument 演示文稿（.odp），不是 Word 文档。请导入 Word 稿（.docx）",
+}
+
+
+def _package_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """A problem with a zip package that python-docx would call damaged: Strict Open XML (its own
+    namespaces, which python-docx cannot read), or an OpenDocument file."""
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype").strip()
+        return ODF.get(mimetype, "")
+    for part in ("_rels/.rels", "word/document.xml"):
+        if part in names:
+            with archive.open(part) as f:
+                if b"purl.oclc.org/ooxml/" in f.read(4096):
+                    return STRICT
+    return ""
 
 
 def read(path: Path) -> Body:
@@ -195,11 +248,12 @@ def read(path: Path) -> Body:
     try:
         reader = _Reader(document)
         blocks = reader.blocks(document.element.body)
+        footnotes = reader.footnotes()
     except (KeyError, AttributeError, XMLSyntaxError):
         raise DocxError(DAMAGED) from None
     props = document.core_properties
     saved = [d for d in (props.modified, props.created) if d is not None]
-    return Body(blocks, saved, reader.notes)
+    return Body(blocks, saved, reader.notes, footnotes)
 
 
 _HYPERLINK = re.compile(r'\s*HYPERLINK\s+"([^"]+)"')
@@ -271,6 +325,8 @@ class _Reader:
         self.formats = _list_formats(document.part)
         self.fields: list[list] = []  # open fields: [their result (the shown text) has begun, their code]
         self.notes: list[str] = []
+        self.referenced: dict[tuple[str, str], int] = {}  # (reference tag, note id) → its number
+        self.custom_mark = False  # the next text is a note's own mark (*, †), not body text
 
     def blocks(self, container) -> list[Block]:
         out: list[Block] = []
@@ -318,6 +374,13 @@ class _Reader:
                     self.fields[-1][1] += child.text or ""
                 elif hidden or not all(shown for shown, _ in self.fields):
                     continue  # hidden text, or a field's code (its instruction, not what it shows)
+                elif tag in NOTE_PARTS:
+                    key = (tag, child.get(_q("w:id"), ""))
+                    number = self.referenced.setdefault(key, len(self.referenced) + 1)
+                    spans.append(Span("", note=number))
+                    self.custom_mark = child.get(_q("w:customMarkFollows"), "0").lower() not in _FALSE
+                elif tag == W["t"] and self.custom_mark:
+                    self.custom_mark = False
                 elif tag == W["t"]:
                     spans.append(Span(child.text or "", bold, url or self._field_link()))
                     if (child.text or "").strip():
@@ -346,8 +409,30 @@ class _Reader:
         """The address of the HYPERLINK field whose result this is (Word's other way of writing a link)."""
         for _, code in reversed(self.fields):
             if m := _HYPERLINK.match(code):
-                return m[1]
+                return m[1].replace("\\\\", "\\")  # a field's text doubles its backslashes
         return ""
+
+    def footnotes(self) -> list[list[Block]]:
+        """The footnotes and endnotes the body referred to, in the order of their numbers. Each is read
+        like the body, its links and pictures from its own part."""
+        found: list[list[Block]] = []
+        parts: dict[str, tuple[Any, dict[str, Any]]] = {}  # relationship type → (part, its notes by id)
+        body_part = self.part
+        for (tag, note_id), _ in sorted(self.referenced.items(), key=lambda kv: kv[1]):
+            rel_type, note_tag = NOTE_PARTS[tag]
+            if rel_type not in parts:
+                try:
+                    part = body_part.part_related_by(rel_type)
+                except KeyError:
+                    parts[rel_type] = (None, {})
+                else:
+                    notes = {n.get(_q("w:id")): n for n in _element(part).iterfind(note_tag)}
+                    parts[rel_type] = (part, notes)
+            part, notes = parts[rel_type]
+            self.part, self.fields, self.custom_mark = part, [], False
+            found.append(self.blocks(notes[note_id]) if note_id in notes else [])
+        self.part = body_part
+        return found
 
     def _paragraph_props(self, layers: list, styles: list) -> dict:
         props: dict = {"centred": False, "indented": False}
@@ -397,6 +482,8 @@ class _Reader:
                 yield from self._runs(child, rel.target_ref if rel is not None and rel.is_external else url)
             elif child.tag in _SHOWN:
                 yield from self._runs(child, url)
+            elif child.tag in (f"{{{MATH}}}oMath", f"{{{MATH}}}oMathPara"):
+                self.notes.append("文档里有公式，没有导入；需要的话请截图后作为图片插入")
 
     def _pictures(self, element, floats: bool = False) -> Iterator[tuple[Picture, bool]]:
         """(picture, floating) inside a run's drawing, in order; mc:AlternateContent's fallback copy is skipped."""
@@ -406,6 +493,8 @@ class _Reader:
                 continue
             if child.tag == W["txbxContent"] and "".join(child.itertext()).strip():
                 self.notes.append("文档里有文本框，框里的文字没有导入；需要的话请复制到正文里")
+            if child.tag == A_GRAPHIC_DATA and re.search(r"/(chart|chartex|diagram)$", child.get("uri", "")):
+                self.notes.append("文档里有图表或 SmartArt 图形，没有导入；需要的话请截图后作为图片插入")
             if child.tag in (A_BLIP, V_IMAGEDATA):
                 embed = child.get(R_EMBED) or (child.get(R_ID) if child.tag == V_IMAGEDATA else None)
                 if embed and embed in self.part.related_parts:
@@ -434,6 +523,12 @@ class _Reader:
             )
             above = tcs
         return Table(rows)
+
+
+def _element(part: Any) -> Any:
+    """A part's XML: python-docx parses the parts it knows; others (footnotes, endnotes) are bytes."""
+    element = getattr(part, "element", None)
+    return parse_xml(part.blob) if element is None else element
 
 
 def _list_formats(part) -> dict[str, dict[int, str]]:
