@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs_branches import images
+from mkdocs_branches.cli import check_content
 from mkdocs_branches.errors import Severity
 from mkdocs_branches.images import (
     ImageSettings,
@@ -27,6 +28,8 @@ from mkdocs_branches.images import (
     target_widths,
 )
 from PIL import Image, ImageChops, ImageDraw, ImageFile, PngImagePlugin
+
+from conftest import SiteProject, tree_hashes
 
 ORIENTATION, MAKE, MODEL, EXIF_IFD, GPS_IFD, MAKER_NOTE, DATE_TAKEN = (
     0x0112,
@@ -416,7 +419,7 @@ def only_problem(tmp_path: Path, path: Path, settings: ImageSettings | None = No
     assert results == {}
     assert len(problems) == 1
     problem = problems[0]
-    assert problem.severity is Severity.ERROR
+    assert problem.severity is Severity.WARNING  # the photo's fault: the page goes out without it
     assert problem.path == f"branches/jg1/news/x/{path.name}"
     assert problem.hint
     return problem.message
@@ -463,6 +466,31 @@ def test_too_many_pixels_by_setting(tmp_path: Path) -> None:
     assert (
         "图片太大" in message and "1000×800" in message and "80 万像素" in message and "50 万像素" in message
     )
+
+
+def test_large_decodes_take_turns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photo decoded at full size (PNG, HEIC, WebP) or a progressive JPEG (libjpeg keeps its coefficients
+    at full size) takes the lock for large decodes; a baseline JPEG decoded reduced does not."""
+    taken: list[str] = []
+
+    class Recorder:
+        def __enter__(self) -> None:
+            taken.append(current)
+
+        def __exit__(self, *args: object) -> None:
+            pass
+
+    monkeypatch.setattr(pipeline, "_large", Recorder())
+    monkeypatch.setattr(pipeline, "LARGE_DECODE", 200_000)
+    photo = noisy((1200, 900))
+    for current, params in (
+        ("baseline.jpg", {"quality": 85}),
+        ("progressive.jpg", {"quality": 85, "progressive": True}),
+        ("flat.png", {}),
+    ):
+        one(tmp_path, save(photo, tmp_path / current, **params), ImageSettings(widths=(300,)))
+        assert pipeline.inspect(str(tmp_path / current), ImageSettings()) is None
+    assert taken == ["progressive.jpg", "progressive.jpg", "flat.png", "flat.png"]
 
 
 def test_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
@@ -629,6 +657,7 @@ def test_an_interrupted_entry_is_redone(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(pipeline, "_encoded", failing)
     results, problems = run(tmp_path, src)
     assert results == {} and "无法写入图片缓存" in problems[0].message
+    assert problems[0].severity is Severity.ERROR  # not the photo's fault: the build stops
     assert not list((tmp_path / "cache").rglob("manifest.json"))
     assert not list((tmp_path / "cache").rglob("*.tmp"))
     monkeypatch.setattr(pipeline, "_encoded", real)
@@ -807,3 +836,106 @@ def test_a_crashing_worker_blames_only_its_photo(tmp_path: Path) -> None:
     assert set(outcomes) == {str(p) for p in paths}
     assert outcomes.pop(str(paths[-1])) == batch._CRASHED
     assert all(isinstance(outcome, dict) for outcome in outcomes.values())
+
+
+# --------------------------------------------------------------------------- a whole site
+
+
+def phone_photo_108mp(path: Path) -> Path:
+    """What a phone's 108-megapixel mode writes: 12000×9000 stored lying down (orientation 6), with GPS.
+    Flat blue with a red corner (stored top left, so top right once upright): quick to make and to encode."""
+    img = Image.new("RGB", (12000, 9000), BLUE)
+    img.paste(RED, (0, 0, 1500, 1500))
+    return save(img, path, quality=85, exif=phone_exif(6).tobytes())
+
+
+def bomb_png(path: Path, width: int, height: int) -> Path:
+    """A real decompression bomb: a valid 1-bit PNG of width×height, all black, a few dozen KB."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    packer = zlib.compressobj(9)
+    row = b"\0" * (1 + (width + 7) // 8)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.fixture(scope="module")
+def phone_site(tmp_path_factory: pytest.TempPathFactory):
+    """One real site, built once: branch jg1's news has a 108-megapixel phone photo; branch xs1's has a
+    truncated photo (its cover) and a 3-billion-pixel PNG shown in its body."""
+    project = SiteProject(tmp_path_factory.mktemp("phone"))
+    project.branch("jg1", "name: 教工第一党支部\nbrand: 红色引擎")
+    project.branch("xs1", "name: 学生第一党支部\nbrand: 青春领航")
+    news = project.root / "branches"
+    phone_photo_108mp(news / "jg1/news/2024-03-13-big/01.jpg")
+    project.item("jg1", "2024-03-13-big.md", "title: 大照片\ntype: 支委会\nreviewer: 王芳")
+    truncated_jpeg(save(noisy((8, 8)), news / "xs1/news/2024-03-14-bad/01.jpg"))
+    bomb_png(news / "xs1/news/2024-03-14-bad/02.png", 20000, 15000)
+    save(noisy((800, 600)), news / "xs1/news/2024-03-14-bad/03.jpg")
+    project.item(
+        "xs1",
+        "2024-03-14-bad.md",
+        "title: 坏照片\ntype: 支委会\nreviewer: 王芳\ncover: 01.jpg",
+        "正文。\n\n![会场全景](2024-03-14-bad/02.png)\n",
+    )
+    before = tree_hashes(project.root / "branches")
+    result = project.build()
+    assert tree_hashes(project.root / "branches") == before
+    return project, result
+
+
+BAD = "branches/xs1/news/2024-03-14-bad.md"
+
+
+def test_a_108_megapixel_phone_photo_is_published_upright_without_gps(phone_site) -> None:
+    project, result = phone_site
+    assert result.returncode == 0, result.stderr
+    folder = project.root / "site/branches/jg1/news/2024-03-13-big"
+    for width, height in ((480, 640), (960, 1280), (1600, 2133)):
+        for ext in ("jpg", "webp"):
+            img = Image.open(folder / f"01-{width}.{ext}")
+            assert img.size == (width, height)  # upright: 9000×12000
+            assert close_to(img.convert("RGB").getpixel((width - 5, 5)), RED)  # the red corner, top right
+            assert close_to(img.convert("RGB").getpixel((5, 5)), BLUE)
+            assert not img.getexif().get_ifd(GPS_IFD) and GPS_IFD not in img.getexif()
+    assert b"Huawei" not in (folder / "01-1600.jpg").read_bytes()
+    assert not (folder / "01.jpg").exists()  # the original is not published
+
+
+def test_bad_photos_are_problems_of_their_item_and_the_site_is_built(phone_site) -> None:
+    project, result = phone_site
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    warnings = [line.split("mkdocs_branches: ", 1)[1] for line in result.stderr.splitlines() if BAD in line]
+    assert sorted(warnings) == [
+        f"{BAD}: 照片“2024-03-14-bad/01.jpg”这次不发布（其余内容照常发布）：图片文件已损坏或不完整。"
+        "请重新从手机或相机导出这张照片，再复制进来",
+        f"{BAD}: 照片“2024-03-14-bad/02.png”这次不发布（其余内容照常发布）："
+        "图片太大（20000×15000，约 3 亿像素），超过上限 2.5 亿像素。"
+        "请先用看图软件把它缩小（例如长边不超过 6000 像素）再放进来",
+    ]
+    assert "ERROR" not in result.stderr
+    # The item is published with its good photo, which became its cover; the bad ones leave no trace.
+    page = project.html("branches/xs1/news/2024-03-14-bad/")
+    assert "03-480.jpg" in page
+    assert not [name for name in ("01-480", "01.jpg", "02-480", "02.png") if name in page]
+    assert "会场全景" not in page and "02.png" not in project.html("branches/xs1/")
+    assert "03-480.jpg" in project.html("branches/xs1/")  # the cover in the branch's latest news
+    published = project.root / "site/branches/xs1/news/2024-03-14-bad"
+    assert sorted(p.name for p in published.iterdir()) == ["03-480.jpg", "03-480.webp", "index.html"]
+    assert project.html("branches/jg1/")  # the other branch's site is all there
+
+
+def test_check_reports_what_the_build_does(phone_site) -> None:
+    project, result = phone_site
+    problems = check_content(project.root / "mkdocs.yml")
+    built = {
+        line.split("mkdocs_branches: ", 1)[1] for line in result.stderr.splitlines() if "WARNING" in line
+    }
+    assert {str(p) for p in problems.items} == built
+    assert all(p.severity is Severity.WARNING for p in problems.items)
+    strict = project.build("--strict", "-d", "strict")
+    assert strict.returncode != 0 and BAD in strict.stderr

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from .errors import Problem, Problems, Severity
 from .images import ImageSettings, Job, check_all, process_all
 from .index import Site, build_site, dead_links, select_published
 from .loader import ReadCache, Settings, load_content, settings_from
-from .model import Content
+from .model import Branch, Content, NewsItem
 from .pages import Build, Edition, Options, place
 from .rules import evaluate
 
@@ -39,11 +40,16 @@ def assemble(
     if options.serving:
         content = held_back(content, problems)
     build, left_out = survey(content, options, list_page_size=list_page_size, today=today)
-    problems.extend(left_out)
     jobs = _jobs(build.site, root)
     processed, image_problems = process_all(
         list(jobs.values()), images, root / ".cache" / "images", progress=progress, manifests=manifests
     )
+    bad, image_problems = photo_problems(build.site, jobs, image_problems)
+    if bad:  # the pages go out without those photos: lists, covers and bodies as if they were never there
+        build, left_out = survey(
+            without_photos(content, bad), options, list_page_size=list_page_size, today=today
+        )
+    problems.extend(left_out)
     problems.items.extend(image_problems)
     build.site.images = {path: processed[job.source] for path, job in jobs.items() if job.source in processed}
     build.problems = problems.items  # the same list: what placing the pages finds later is shown too
@@ -86,17 +92,71 @@ def check(
     """Every problem a build of either edition would report, photos read but not processed (`check`).
 
     The builds' own steps, run the same way: the loader, what each edition publishes and where its pages
-    go (`pages.place`, with `hand_written` as in `plugin.hand_written`); the photos of the internal edition,
-    built last, which shows them all, are judged by `check_all` as `process_all` would judge them."""
+    go (`pages.place`, with `hand_written` as in `plugin.hand_written`). The photos of the internal edition,
+    which shows them all, are judged first, by `check_all` as `process_all` would judge them: both editions
+    are then surveyed without the bad ones, as a build shows its pages without them."""
     content, problems = load_content(root, _settings(options))
     found = list(problems.items)
+    internal = replace(options, edition=Edition.INTERNAL)
+    surveyed = {Edition.INTERNAL: survey(content, internal, list_page_size=list_page_size, today=today)}
+    site = surveyed[Edition.INTERNAL][0].site
+    jobs = _jobs(site, root)
+    bad, told = photo_problems(site, jobs, check_all(list(jobs.values()), images, root / ".cache" / "images"))
+    if bad:
+        content, surveyed = without_photos(content, bad), {}
     for edition in (Edition.PUBLIC, Edition.INTERNAL):
-        build, left_out = survey(
+        build, left_out = surveyed.get(edition) or survey(
             content, replace(options, edition=edition), list_page_size=list_page_size, today=today
         )
         found += left_out.items + place(build, hand_written).problems(docs_dir)
-    found += check_all(list(_jobs(build.site, root).values()), images, root / ".cache" / "images")
+    found += told
     return Problems(list(dict.fromkeys(found)))  # each once, though both editions found it
+
+
+def photo_problems(
+    site: Site, jobs: Mapping[str, Job], found: list[Problem]
+) -> tuple[set[str], list[Problem]]:
+    """The photos (content paths) that cannot be published through their own fault, and the problems to
+    report: each such photo's told on every file that shows it (a news item, a branch's `index.md`), which
+    is published without it; the other problems (the cache not written: the build stops) as they came.
+    A bad photo is a problem of its page, never a stop for the whole site."""
+    path_of = {job.shown: path for path, job in jobs.items()}
+    bad: dict[str, Problem] = {}
+    told: list[Problem] = []
+    for problem in found:
+        if problem.severity is Severity.WARNING and problem.path in path_of:
+            bad[path_of[problem.path]] = problem
+        else:
+            told.append(problem)
+    shown_by = [(i.source, (i.cover, *(p.path for p in i.photos))) for i in site.items]
+    shown_by += [(b.source, (b.logo, *b.images)) for b in site.branches]
+    for source, paths in shown_by:
+        for path in dict.fromkeys(p for p in paths if p in bad):
+            written = posixpath.relpath(f"{site.content_dir}/{path}", posixpath.dirname(source))
+            message = f"照片“{written}”这次不发布（其余内容照常发布）：{bad[path].message}"
+            told.append(Problem(source, message, bad[path].hint, None, Severity.WARNING))
+    return set(bad), told
+
+
+def without_photos(content: Content, left_out: set[str]) -> Content:
+    """`content` with the photos `left_out` taken out of every item and branch (images in bodies are left
+    out where they are shown: `body.rewrite_links`); an item whose cover is one takes its first photo left."""
+
+    def item(i: NewsItem) -> NewsItem:
+        photos = tuple(p for p in i.photos if p.path not in left_out)
+        cover = i.cover if i.cover not in left_out else next((p.path for p in photos), None)
+        return i if (photos, cover) == (i.photos, i.cover) else replace(i, photos=photos, cover=cover)
+
+    def branch(b: Branch) -> Branch:
+        logo = None if b.logo in left_out else b.logo
+        shown = tuple(path for path in b.images if path not in left_out)
+        return b if (logo, shown) == (b.logo, b.images) else replace(b, logo=logo, images=shown)
+
+    return replace(
+        content,
+        branches={key: branch(b) for key, b in content.branches.items()},
+        items=[item(i) for i in content.items],
+    )
 
 
 def _settings(options: Options) -> Settings:

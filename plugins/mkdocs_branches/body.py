@@ -16,6 +16,7 @@ from .images import Processed, picture_html
 TARGET = r"\(\s*<?(?P<src>[^)<>]*?)>?(?P<title>\s+[\"'][^)]*[\"'])?\s*\)"
 _LINK = re.compile(r"(?P<start>!?\[[^\]]*\]\(\s*<?)(?P<src>[^)<>]*?)(?P<end>>?(?:\s+[\"'][^)]*[\"'])?\s*\))")
 _TEXT_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]" + TARGET)
+_IMAGE_LINK = re.compile(r"!\[(?P<text>[^\]]*)\]" + TARGET)
 _IMG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r'\bsrc="([^"]*)"')
 _ALT = re.compile(r'\balt="([^"]*)"')
@@ -42,8 +43,8 @@ def rewrite_links(
 ) -> tuple[str, set[str]]:
     """Links in the Markdown of `source` (a content file) to other content files, made relative to the
     generated page at `page_uri`; `targets` maps content paths to the URIs they are published at. A link
-    to a file of `content_dir` that is not published becomes its text (`index.dead_links` says so).
-    Returns the Markdown and the URIs it now links to."""
+    to a file of `content_dir` that is not published becomes its text (`index.dead_links` says so); an
+    image of one (a photo that could not be processed) is left out. Returns the Markdown and the URIs it now links to."""
     source_dir = posixpath.dirname(source)
     page_dir = posixpath.dirname(page_uri)
     hits: set[str] = set()
@@ -53,7 +54,7 @@ def rewrite_links(
         path = posixpath.normpath(posixpath.join(source_dir, link))
         if not link or ":" in link or link.startswith("/") or not path.startswith(f"{content_dir}/"):
             return m.group(0)
-        return m.group(0) if path in targets else m["text"]
+        return m.group(0) if path in targets else ("" if m.group(0).startswith("!") else m["text"])
 
     def target(link: str) -> str | None:
         if "://" in link or link.startswith(("/", "#", "mailto:", "data:")):
@@ -65,7 +66,7 @@ def rewrite_links(
         return posixpath.relpath(resolved, page_dir)
 
     if content_dir is not None:
-        markdown = _TEXT_LINK.sub(unpublished, markdown)
+        markdown = _IMAGE_LINK.sub(unpublished, _TEXT_LINK.sub(unpublished, markdown))
     return link_rewriter(target)(markdown), hits
 
 

@@ -105,9 +105,11 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
                     reader.not_news(path)
         folder = entry / "records"
         if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
-            # Linked on every load, not remembered: the item named may have changed or gone.
-            linked = (records.link(recorded, own, problems) for recorded in reader.meetings(branch.id, folder))
-            content.records += records.once((r for r in linked if r is not None), problems)
+            for recorded in reader.meetings(branch.id, folder):
+                # Linked on every load, not remembered: the item named may have changed or gone.
+                record = records.link(recorded, own, problems)
+                if record is not None:
+                    content.records.append(record)
     content.records.sort(key=lambda r: r.sort_key)
     for stale in set(reader.cache) - reader.seen:
         del reader.cache[stale]

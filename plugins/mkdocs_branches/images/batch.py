@@ -1,7 +1,9 @@
 """Every photo of a build: duplicates refused, the cache consulted, the rest processed in worker processes.
 
 `process_all` returns, for each source file, the renditions to publish; a bad image becomes a `Problem`,
-never an exception. Work runs in a pool of processes, one per core, in small chunks, biggest first.
+never an exception: a WARNING when the photo is to blame (the page goes out without it), an ERROR only when
+the build is (the cache could not be written). Work runs in a pool of processes, one per core, in small
+chunks, biggest first.
 """
 
 from __future__ import annotations
@@ -22,7 +24,17 @@ from typing import Any
 
 from ..errors import Problem, Severity
 from .cache import DIGESTS, digests, known_digests, processed, read_manifest
-from .pipeline import Outcome, Task, decoding, inspect, run, too_large_text, unreadable
+from .pipeline import (
+    Failure,
+    Outcome,
+    Task,
+    decoding,
+    inspect,
+    run,
+    share_lock,
+    too_large_text,
+    unreadable,
+)
 from .records import PIPELINE_VERSION, ImageSettings, Job, Processed
 
 INLINE_JOBS = 2  # this many images or fewer are processed without starting worker processes
@@ -36,7 +48,8 @@ def process_all(
     progress: Callable[[int, int], None] | None = None,
     manifests: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Processed], list[Problem]]:
-    """Renditions for every job, keyed by `Job.source`; each bad image becomes a Problem (ERROR).
+    """Renditions for every job, keyed by `Job.source`; each bad image becomes a Problem named by
+    `Job.shown` (a WARNING, or an ERROR when its cache entry could not be written).
 
     `progress(done, total)` is called in this process after the cache is checked and as images finish;
     `total` counts distinct sources. `workers` defaults to the number of cores. `manifests`, kept by a
@@ -51,7 +64,7 @@ def process_all(
     hashes = digests(list(chosen), workers, Path(cache_dir).absolute() / DIGESTS)
     for job, digest in zip(chosen.values(), hashes, strict=True):
         if isinstance(digest, OSError):
-            problems.append(unreadable(job.shown, digest))
+            problems.append(_warning(unreadable(job.shown, digest)))
             done += 1
             continue
         entry = os.path.join(root, digest[:2], digest)  # strings: this runs for every photo, every build
@@ -62,7 +75,7 @@ def process_all(
         done += 1
         refused = _too_large(manifest, settings)
         if refused:
-            problems.append(Problem(job.shown, *refused))
+            problems.append(_problem(job.shown, refused))
         else:
             results[job.source] = processed(manifest, entry, job.out_base)
     if progress:
@@ -76,8 +89,7 @@ def process_all(
             if isinstance(outcome, dict):
                 results[job.source] = processed(outcome, task.entry, job.out_base)
             else:
-                message, hint = outcome
-                problems.append(Problem(job.shown, message, hint, None, Severity.ERROR))
+                problems.append(_problem(job.shown, outcome))
         done += len(group)
         if progress:
             progress(done, total)
@@ -93,7 +105,7 @@ def check_all(
     chosen = _distinct(jobs)
     known = known_digests(list(chosen), Path(cache_dir).absolute() / DIGESTS)
     root = _entries(cache_dir, settings)
-    found: dict[str, tuple[str, str] | None] = {}
+    found: dict[str, Failure | None] = {}
     todo: list[Job] = []
     for source, job in chosen.items():
         digest = known.get(source)
@@ -106,8 +118,20 @@ def check_all(
         # Threads: decoders release the GIL, and Pillow's limits are set once for all of them.
         with decoding(), ThreadPoolExecutor(min(len(todo), workers or os.cpu_count() or 1, 8)) as pool:
             outcomes = list(pool.map(lambda job: inspect(job.source, settings), todo))
-        found.update(zip([job.source for job in todo], outcomes, strict=True))
-    return [Problem(chosen[s].shown, *refused) for s, refused in found.items() if refused]
+        found.update(
+            (job.source, Failure(*refused) if refused else None)
+            for job, refused in zip(todo, outcomes, strict=True)
+        )
+    return [_problem(chosen[s].shown, refused) for s, refused in found.items() if refused]
+
+
+def _problem(shown: str, failure: Failure) -> Problem:
+    severity = Severity.WARNING if failure.photo else Severity.ERROR
+    return Problem(shown, failure.message, failure.hint, None, severity)
+
+
+def _warning(problem: Problem) -> Problem:
+    return Problem(problem.path, problem.message, problem.hint, problem.line, Severity.WARNING)
 
 
 def _distinct(jobs: list[Job]) -> dict[str, Job]:
@@ -135,11 +159,11 @@ def _manifest(entry: str, manifests: dict[str, dict[str, Any]] | None) -> dict[s
     return manifest
 
 
-def _too_large(manifest: dict[str, Any], settings: ImageSettings) -> tuple[str, str] | None:
+def _too_large(manifest: dict[str, Any], settings: ImageSettings) -> Failure | None:
     """A photo processed before (with a larger limit) that the current limit refuses."""
     if manifest["pixels"] <= settings.max_pixels:
         return None
-    return too_large_text((manifest["width"], manifest["height"]), settings.max_pixels)
+    return Failure(*too_large_text((manifest["width"], manifest["height"]), settings.max_pixels))
 
 
 _Runner = Callable[[list[Task]], list[Outcome]]
@@ -176,9 +200,12 @@ def _execute(
 @contextmanager
 def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """Worker processes that end with this block, however it ends: all work done, an error, Ctrl+C, or
-    this generator dropped. Each worker also dies with this process if it is killed (`_worker_start`)."""
+    this generator dropped. Each worker also dies with this process if it is killed (`_worker_start`).
+    The workers share a lock for large decodes (`pipeline.LARGE_DECODE`): one pool's, so that a worker
+    that died holding it blocks no later pool."""
+    context = _context()
     pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_worker_start, initargs=(os.getpid(),)
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(), context.Lock())
     )
     finished = False
     try:
@@ -212,9 +239,11 @@ def _interrupt_held() -> Iterator[None]:
 _PR_SET_PDEATHSIG = 1
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, large: Any) -> None:
     """In a worker: Ctrl+C is for the parent to handle (no traceback from every worker); the worker dies
-    with the parent, even a killed one: asked of Linux, and watched for everywhere."""
+    with the parent, even a killed one: asked of Linux, and watched for everywhere. `large`: the pool's
+    lock for large decodes."""
+    share_lock(large)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C held back while it started is dropped
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -236,7 +265,7 @@ def _exit_with(parent: int) -> None:
     os._exit(1)
 
 
-_CRASHED = ("处理这张图片时图片程序意外退出", "图片可能已损坏；请重新从手机或相机导出后再放进来")
+_CRASHED = Failure("处理这张图片时图片程序意外退出", "图片可能已损坏；请重新从手机或相机导出后再放进来")
 
 
 def _isolate(tasks: list[Task], run_chunk: _Runner) -> Iterator[tuple[Task, Outcome]]:

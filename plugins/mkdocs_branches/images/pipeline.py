@@ -1,7 +1,8 @@
 """One photo through the pipeline: decode, turn upright, convert to sRGB, resize, encode, into its cache entry.
 
-`run` never raises for a bad image: every failure becomes (message, hint) for the editor. It runs in
-worker processes (see `batch`), so everything it needs travels in its `Task`.
+`run` never raises for a bad image: every failure becomes a `Failure` (message, hint) for the editor. It
+runs in worker processes (see `batch`), so everything it needs travels in its `Task`. A photo's size is
+checked from its header (`ImageSettings.max_pixels`), before anything is decoded.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import functools
 import io
 import json
 import os
+import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
@@ -29,6 +31,11 @@ WEBP_METHOD = 2
 ORIGINAL_JPEG_QUALITY = 92  # for originals that cannot be copied byte for byte (HEIC, WebP, GIF…)
 # Formats Pillow may try (phones' multi-picture JPEGs open as "MPO" through "JPEG"); never EPS, PDF…
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF", "AVIF", "TIFF", "BMP")
+# A photo whose decoding holds more pixels than this at once (a large PNG, HEIC or WebP, which decode at
+# full size, or a progressive JPEG, whose coefficients libjpeg keeps at full size however small it decodes)
+# waits for any other such photo: one at a time, never one per worker (a 250-megapixel RGBA PNG is 1 GB).
+LARGE_DECODE = 50_000_000
+_large: AbstractContextManager[Any] = threading.Lock()  # worker processes share their pool's (`share_lock`)
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -67,7 +74,16 @@ class Task:
     settings: ImageSettings
 
 
-Outcome = dict[str, Any] | tuple[str, str]  # a manifest, or (message, hint)
+class Failure(NamedTuple):
+    """Why a photo was not published, for the editor. `photo`: the photo is to blame (the item goes out
+    without it); False when the build is (its cache entry could not be written), which stops the build."""
+
+    message: str
+    hint: str
+    photo: bool = True
+
+
+Outcome = dict[str, Any] | Failure  # a manifest, or why not
 
 
 class Refused(Exception):
@@ -89,23 +105,34 @@ def unreadable(shown: str, exc: OSError) -> Problem:
 def too_large_text(size: tuple[int, int], limit: int) -> tuple[str, str]:
     w, h = size
     return (
-        f"图片太大（{w}×{h}，约 {round(w * h / 10_000)} 万像素），超过上限 {round(limit / 10_000)} 万像素",
+        f"图片太大（{w}×{h}，约 {_pixels(w * h)}像素），超过上限 {_pixels(limit)}像素",
         "请先用看图软件把它缩小（例如长边不超过 6000 像素）再放进来",
     )
 
 
+def _pixels(n: int) -> str:
+    """A number of pixels as editors read it: 80 万, 1.08 亿."""
+    if n >= 100_000_000:
+        return f"{n / 100_000_000:.2f}".rstrip("0").rstrip(".") + " 亿"
+    return f"{round(n / 10_000)} 万"
+
+
 def run(task: Task) -> Outcome:
-    """Process one image into its cache entry; every failure becomes (message, hint)."""
+    """Process one image into its cache entry; every failure becomes a `Failure`."""
     try:
         return render(task)
     except Refused as exc:
-        return exc.message, exc.hint
+        return Failure(exc.message, exc.hint)
     except MemoryError:
-        return "图片太大，处理时内存不够", "请先用看图软件把它缩小再放进来"
-    except OSError as exc:
-        return f"无法写入图片缓存（{exc.strerror or exc}）", "请检查磁盘空间，或删除缓存文件夹后重新生成"
+        return Failure("图片太大，处理时内存不够", "请先用看图软件把它缩小再放进来")
+    except OSError as exc:  # reading the photo is `Refused`: what is left is writing the cache
+        return Failure(
+            f"无法写入图片缓存（{exc.strerror or exc}）", "请检查磁盘空间，或删除缓存文件夹后重新生成", False
+        )
     except Exception as exc:
-        return f"处理图片时出错（{type(exc).__name__}: {exc}）", "请把这张图片和这条消息发给网站维护人员"
+        return Failure(
+            f"处理图片时出错（{type(exc).__name__}: {exc}）", "请把这张图片和这条消息发给网站维护人员"
+        )
 
 
 def is_image(source: str) -> bool:
@@ -127,8 +154,9 @@ def inspect(source: str, settings: ImageSettings) -> tuple[str, str] | None:
             if img.format in ("JPEG", "MPO"):
                 img.draft(None, (max(1, img.width // 8), max(1, img.height // 8)))
             try:
-                img.load()
-                _normal_mode(img)
+                with _one_large_at_a_time(img, stored):
+                    img.load()
+                    _normal_mode(img)
             except (MemoryError, Image.DecompressionBombError):
                 raise Refused(*too_large_text(stored, settings.max_pixels)) from None
             except Exception:
@@ -145,6 +173,26 @@ def inspect(source: str, settings: ImageSettings) -> tuple[str, str] | None:
         problem = unreadable("", exc)
         return problem.message, problem.hint
     return None
+
+
+def share_lock(lock: AbstractContextManager[Any]) -> None:
+    """In a worker process: the lock its pool's workers take for a large decode (`LARGE_DECODE`)."""
+    global _large
+    _large = lock
+
+
+@contextmanager
+def _one_large_at_a_time(img: Image.Image, stored: tuple[int, int]) -> Iterator[None]:
+    """Holds `_large` while `img` is decoded and worked on, if decoding it holds more than LARGE_DECODE
+    pixels: its size once reduced (`draft`), or, for a progressive JPEG, its stored size."""
+    held = img.width * img.height
+    if img.format in ("JPEG", "MPO") and img.info.get("progressive"):
+        held = stored[0] * stored[1]
+    if held <= LARGE_DECODE:
+        yield
+        return
+    with _large:
+        yield
 
 
 @contextmanager
@@ -191,33 +239,45 @@ def _open(source: str, max_pixels: int) -> Image.Image:
 
 
 def render(task: Task) -> dict[str, Any]:
-    s = task.settings
     with decoding():
-        img = _open(task.source, s.max_pixels)
+        img = _open(task.source, task.settings.max_pixels)
         with img:
-            fmt = img.format or ""
             stored = img.size
-            jpeg = fmt in ("JPEG", "MPO")
-            if jpeg:
-                # A JPEG's EXIF comes with its header, and libjpeg can decode straight to 1/2, 1/4 or 1/8
-                # size (never smaller than asked): the widths refer to the upright picture.
-                orientation = _orientation(img)
-                width, height = _upright_size(stored, orientation)
-                largest = target_widths(s.widths, width)[-1]
-                if largest * 2 <= width:
-                    want = (largest, max(1, height * largest // width))
-                    img.draft(None, want[::-1] if orientation in (5, 6, 7, 8) else want)
-            try:
-                img.load()
-                base = _normal_mode(img)
-            except (MemoryError, Image.DecompressionBombError):
-                raise Refused(*too_large_text(stored, s.max_pixels)) from None
-            except Exception:
-                raise Refused(*CORRUPT) from None
-            if not jpeg:  # PNG and others may keep EXIF after the pixels: read it once they are decoded
-                orientation = _orientation(img)
-            raw_exif = img.info.get("exif")
-            icc = img.info.get("icc_profile")
+            orientation = _reduced(img, task.settings.widths)
+            with _one_large_at_a_time(img, stored):
+                return _render(task, img, stored, orientation)
+
+
+def _reduced(img: Image.Image, widths: tuple[int, ...]) -> int | None:
+    """A JPEG set to decode reduced, and its orientation (None for other formats: read after decoding).
+
+    A JPEG's EXIF comes with its header, and libjpeg can decode straight to 1/2, 1/4 or 1/8 size (never
+    smaller than asked): a 12000×9000 phone photo decodes at 3000×2250 for 1600-wide renditions."""
+    if img.format not in ("JPEG", "MPO"):
+        return None
+    orientation = _orientation(img)
+    width, height = _upright_size(img.size, orientation)
+    largest = target_widths(widths, width)[-1]
+    if largest * 2 <= width:
+        want = (largest, max(1, height * largest // width))
+        img.draft(None, want[::-1] if orientation in (5, 6, 7, 8) else want)
+    return orientation
+
+
+def _render(task: Task, img: Image.Image, stored: tuple[int, int], orientation: int | None) -> dict[str, Any]:
+    s = task.settings
+    fmt = img.format or ""
+    try:
+        img.load()
+        base = _normal_mode(img)
+    except (MemoryError, Image.DecompressionBombError):
+        raise Refused(*too_large_text(stored, s.max_pixels)) from None
+    except Exception:
+        raise Refused(*CORRUPT) from None
+    if orientation is None:  # PNG and others may keep EXIF after the pixels: read it once decoded
+        orientation = _orientation(img)
+    raw_exif = img.info.get("exif")
+    icc = img.info.get("icc_profile")
     swapped = orientation in (5, 6, 7, 8)
     width, height = _upright_size(stored, orientation)
     widths = _within_webp(target_widths(s.widths, width), width, height)
@@ -389,7 +449,11 @@ def _publish_original(
 ) -> dict[str, Any]:
     """The original, metadata removed: JPEG and PNG bytes copied without metadata, others re-encoded."""
     if full is None:
-        data = Path(source).read_bytes()
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            problem = unreadable("", exc)
+            raise Refused(problem.message, problem.hint) from None
         data, mime = _strip(data, fmt, exif_bytes(raw_exif, s.keep_exif, orientation))
     else:
         full.info.clear()

@@ -21,7 +21,9 @@ class ImageSettings:
     quality: int = 80  # WebP and JPEG quality
     keep_exif: bool = False  # opt-in: keep EXIF fields other than location, maker notes and orientation
     publish_original: bool = False
-    max_pixels: int = 64_000_000  # bigger images are reported as too large, never decoded
+    # Bigger images are refused from their header, never decoded (a decompression bomb): far above what
+    # cameras make (phones' 108- and 200-megapixel modes, 16320×12240; 240-megapixel pixel-shift shots).
+    max_pixels: int = 250_000_000
 
     def __post_init__(self) -> None:
         widths = tuple(sorted({int(w) for w in self.widths}))
