@@ -3,6 +3,7 @@ every problem named with its file and row, through `load_content` and the editor
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -35,19 +36,35 @@ def register(project: SiteProject, name: str, data: str | bytes) -> Path:
     return write(project.root / REGISTER / name, data)
 
 
-def workbook(*rows: tuple[object, ...], second_sheet: bool = False) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for number, row in enumerate(rows, 1):
-        for column, value in enumerate(row, 1):
-            if value is not None:
-                sheet.cell(number, column, value)
-    if second_sheet:
-        book.create_sheet("说明").append(["日期", "活动类型", "主题"])
-        book["说明"].append(["2024-01-01", "支委会", "不该被读到"])
+Rows = tuple[tuple[object, ...], ...]
+
+
+def workbook(*rows: tuple[object, ...], hidden_sheet: bool = False) -> bytes:
+    """One sheet of `rows` (None: an empty cell); `hidden_sheet`: a hidden list for drop-downs after it."""
+    sheets: list[tuple[str, Rows, str]] = [("Sheet", rows, "visible")]
+    if hidden_sheet:
+        sheets.append(
+            ("下拉选项", (("日期", "活动类型", "主题"), ("2024-01-01", "支委会", "不该被读到")), "hidden")
+        )
+    return book(*sheets)
+
+
+def book(*sheets: tuple[str, Rows, str], merged: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """A workbook of (name, rows, state) sheets; `merged`: (sheet, range) cells merged as Excel does."""
+    made = openpyxl.Workbook()
+    made.remove(made.worksheets[0])
+    for name, rows, state in sheets:
+        sheet = made.create_sheet(name)
+        sheet.sheet_state = state
+        for number, row in enumerate(rows, 1):
+            for column, value in enumerate(row, 1):
+                if value is not None:
+                    sheet.cell(number, column, value)
+    for name, cells in merged:
+        made[name].merge_cells(cells)
+    made.active = next(i for i, (_, _, state) in enumerate(sheets) if state == "visible")
     out = io.BytesIO()
-    book.save(out)
+    made.save(out)
     return out.getvalue()
 
 
@@ -114,7 +131,7 @@ CSV = (
 )
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
 def test_csv_in_each_encoding_excel_writes(site: SiteProject, encoding: str) -> None:
     register(site, "2024.csv", CSV.encode(encoding))
     content, problems = load(site)
@@ -132,7 +149,7 @@ def test_csv_in_each_encoding_excel_writes(site: SiteProject, encoding: str) -> 
     ]
 
 
-def test_xlsx_first_sheet_with_date_cells_text_dates_and_excel_row_numbers(site: SiteProject) -> None:
+def test_xlsx_with_date_cells_text_dates_and_excel_row_numbers(site: SiteProject) -> None:
     register(
         site,
         "2024.xlsx",
@@ -145,12 +162,13 @@ def test_xlsx_first_sheet_with_date_cells_text_dates_and_excel_row_numbers(site:
             (),
             (3, "2024年3月21日", "主题党日", "参观红色教育基地", 23, 20, None, None),
             (4, dt.datetime(2024, 3, 28, 14, 30), "党小组会", "学习", None, None, None, None),
-            second_sheet=True,
+            hidden_sheet=True,
         ),
     )
     content, problems = load(site)
-    assert problems == [
-        f"警告 {REGISTER}/2024.xlsx:3: 不认识的列名“序号”。请对照编辑指南里的列名检查拼写；这一列不会被读取，不需要的话可以删掉"
+    assert problems == [  # the only visible sheet: messages need not name it
+        f"提示 {REGISTER}/2024.xlsx: 读取了 1 张工作表：“Sheet”（3 行）。没有读取：“下拉选项”（隐藏）",
+        f"警告 {REGISTER}/2024.xlsx:3: 不认识的列名“序号”。请对照编辑指南里的列名检查拼写；这一列不会被读取，不需要的话可以删掉",
     ]
     assert [
         (r.line, r.when.display(), r.type, r.expected, r.present, r.recorder) for r in content.records
@@ -321,11 +339,6 @@ SAVE_AS = "请在 Excel 或 WPS 里打开它，“另存为”时文件类型选
             "2024.csv",
             GOOD,
             "这个文件其实是 Excel 表格，不是 CSV。请把文件的扩展名改成 .xlsx（旧版 .xls 请在 Excel 里另存为 .xlsx）",
-        ),
-        (
-            "2024.csv",
-            CSV.encode("utf-16"),
-            "这个 CSV 文件是 UTF-16（Unicode）编码。请在 Excel 里打开它，另存为“CSV UTF-8（逗号分隔）”",
         ),
         (
             "2024.csv",
@@ -551,3 +564,371 @@ def test_the_template_reads_as_one_example_meeting_and_is_published(name: str, d
     ]
     assert (demo_site / "files" / name).read_bytes() == path.read_bytes()
     assert f"files/{name}" in (ROOT / "docs/guide.md").read_text(encoding="utf-8")
+
+
+# --- every visible sheet, two-row headers, any delimiter, each meeting once (issue 23) -------------
+
+HEADER = ("日期", "活动类型", "主题")
+
+
+def monthly(months: range, year: int = 2024, kind: str = "支委会") -> Rows:
+    return tuple((dt.datetime(year, m, 8), kind, f"{m}月{kind}") for m in months)
+
+
+def test_every_visible_sheet_with_a_header_is_read_and_messages_name_the_sheet(site: SiteProject) -> None:
+    second_half = list(monthly(range(7, 13)))
+    second_half[4] = (dt.datetime(2024, 11, 8), "支部大会", "十一月")  # row 7 of 下半年
+    register(
+        site,
+        "2024.xlsx",
+        book(
+            ("上半年", (("2024年上半年组织生活记录",), HEADER, *monthly(range(1, 7))), "visible"),
+            ("下拉选项", (HEADER, ("2023-01-01", "支委会", "不该被读到")), "hidden"),  # a hidden middle sheet
+            ("填写说明", (("日期", "写成 2024-03-13"), ("活动类型", "从下拉列表里选")), "visible"),
+            ("下半年", (HEADER, *second_half), "visible"),
+            ("Sheet3", (), "visible"),  # Excel's empty sheet: nothing to say
+            ("宏", (HEADER, ("2023-02-01", "支委会", "也不该被读到")), "veryHidden"),
+        ),
+    )
+    content, problems = load(site)
+    xlsx = f"{REGISTER}/2024.xlsx"
+    assert problems == [
+        f"提示 {xlsx}: 读取了 2 张工作表：“上半年”（6 行）、“下半年”（6 行）。"
+        "没有读取：“填写说明”（没有标题行）、“下拉选项”（隐藏）、“宏”（隐藏）",
+        f"错误 {xlsx}（工作表“下半年”）:6: 活动类型“支部大会”不在允许的列表里。可用的类型："
+        + "、".join(DEFAULT_ACTIVITY_TYPES),
+    ]
+    assert [(r.when.date.month, r.sheet, r.line) for r in content.records] == [
+        *((m, "上半年", m + 2) for m in range(1, 7)),
+        *((m, "下半年", m - 5) for m in (7, 8, 9, 10, 12)),
+    ]
+
+
+def test_a_hidden_first_sheet_is_skipped_for_the_visible_register(site: SiteProject) -> None:
+    lists = (("支委会",), ("党小组会",), ("党课",))  # the lists behind drop-down cells: no header
+    register(
+        site,
+        "2024.xlsx",
+        book(("lists", lists, "hidden"), ("2024年", (HEADER, *monthly(range(1, 4))), "visible")),
+    )
+    content, problems = load(site)
+    assert problems == [
+        f"提示 {REGISTER}/2024.xlsx: 读取了 1 张工作表：“2024年”（3 行）。没有读取：“lists”（隐藏）"
+    ]
+    assert [(r.line, r.sheet, r.topic) for r in content.records] == [
+        (2, "", "1月支委会"),
+        (3, "", "2月支委会"),
+        (4, "", "3月支委会"),
+    ]
+
+
+def test_a_register_left_hidden_is_named_when_no_header_is_found(site: SiteProject) -> None:
+    register(
+        site,
+        "2024.xlsx",
+        book(
+            ("说明", (("请在第二张表里填写",),), "visible"),
+            ("记录", (HEADER, *monthly(range(1, 3))), "hidden"),
+        ),
+    )
+    content, problems = load(site)
+    assert problems == [
+        f"错误 {REGISTER}/2024.xlsx: 表格里找不到标题行。第一行要写列名：日期、活动类型、主题……（也可以用英文 date、type、topic），"
+        "下面每行写一次会议；可以从编辑指南里下载模板照着填。隐藏的工作表（“记录”）不会被读取，如果会议记录在那里，请取消隐藏"
+    ]
+    assert content.records == []
+
+
+def test_other_sheets_beside_a_register_warn_only_when_they_look_like_meetings(site: SiteProject) -> None:
+    register(
+        site,
+        "2024.xlsx",
+        book(
+            ("记录", (HEADER, *monthly(range(1, 4))), "visible"),
+            ("统计", (("活动类型", "次数"), ("支委会", 3)), "visible"),  # one known column: not a register
+            (
+                "四月",
+                (("日期", "活动类型", "议题"), *monthly(range(4, 5))),
+                "visible",
+            ),  # a register, misnamed
+            ("五月", (("时间", "类型", "内容"), *monthly(range(5, 7))), "visible"),  # dates, no header
+        ),
+    )
+    content, problems = load(site)
+    xlsx = f"{REGISTER}/2024.xlsx"
+    hide = (
+        "如果这张工作表不是会议记录（例如统计表、说明），可以把它隐藏（右键点工作表名→“隐藏”），就不会再提示"
+    )
+    assert problems == [
+        f"提示 {xlsx}: 读取了 1 张工作表：“记录”（3 行）。没有读取：“统计”（没有标题行）、“四月”（没有“主题”列）、“五月”（没有标题行）",
+        f"警告 {xlsx}（工作表“五月”）: 这张工作表里有日期，但找不到标题行，没有读取。第一行要写列名：日期、活动类型、主题……"
+        f"（也可以用英文 date、type、topic），下面每行写一次会议；{hide}",
+        f"警告 {xlsx}（工作表“四月”）:1: 这张工作表没有“主题”列，没有读取。如果这里也是会议记录，请在标题行（第 1 行）加上这些列；{hide}",
+    ]
+    assert len(content.records) == 3
+
+
+def test_sheets_that_are_all_misnamed_are_errors_each_with_its_sheet(site: SiteProject) -> None:
+    register(
+        site,
+        "2024.xlsx",
+        book(
+            ("上半年", (("日期", "类型", "主题"), *monthly(range(1, 3))), "visible"),
+            ("下半年", (("日期", "活动类型", "内容"), *monthly(range(7, 9))), "visible"),
+        ),
+    )
+    content, problems = load(site)
+    assert [p for p in problems if p.startswith("错误")] == [
+        f"错误 {REGISTER}/2024.xlsx（工作表“上半年”）:1: 表格里没有“活动类型”这一列（type）。请在标题行（第 1 行）加上“活动类型”一列，每次会议都要填",
+        f"错误 {REGISTER}/2024.xlsx（工作表“下半年”）:1: 表格里没有“主题”这一列（topic）。请在标题行（第 1 行）加上“主题”一列，每次会议都要填",
+    ]
+    assert content.records == []
+
+
+PAPER_FORM = (  # 应到 / 实到 under a merged 出席情况, the other headings merged over both rows
+    ("管理学院教工第一党支部组织生活记录",),
+    ("序号", "日期", "活动类型", "主题", "出席情况", None, "缺席", "备注"),
+    (None, None, None, None, "应到", "实到", None, None),
+    (1, dt.datetime(2024, 3, 13), "支委会", "三月支委会", 5, 4, "张三（出差）", None),
+    (2, dt.datetime(2024, 4, 9), "党小组会", "四月学习", 8, 8, None, "线上"),
+)
+WIDE_GROUP = (  # the merged heading spans a third column, and the meeting's own headings form a group too
+    ("会议", None, None, "出席情况", None, None, "备注"),
+    ("日期", "活动类型", "主题", "应到", "实到", "缺席", None),
+    (dt.datetime(2024, 3, 13), "支委会", "三月支委会", 5, 4, "张三（出差）", None),
+    (dt.datetime(2024, 4, 9), "党小组会", "四月学习", 8, 8, None, "线上"),
+)
+FILLED = (  # merged cells undone with “fill”: each heading written in both rows
+    ("日期", "活动类型", "主题", "出席情况", "出席情况", "出席情况", "备注"),
+    ("日期", "活动类型", "主题", "应到", "实到", "缺席", "备注"),
+    (dt.datetime(2024, 3, 13), "支委会", "三月支委会", 5, 4, "张三（出差）", None),
+    (dt.datetime(2024, 4, 9), "党小组会", "四月学习", 8, 8, None, "线上"),
+)
+KNOWN_GROUP = (  # a heading over sub-headings of its own: the sub-headings name the columns
+    ("日期", "活动类型", "主题", "出席情况", None, "缺席", None, "备注"),
+    (None, None, None, "应到", "实到", "人数", "姓名及原因", None),
+    (dt.datetime(2024, 3, 13), "支委会", "三月支委会", 5, 4, 1, "张三（出差）", None),
+    (dt.datetime(2024, 4, 9), "党小组会", "四月学习", 8, 8, 0, None, "线上"),
+)
+
+
+def _csv_text(rows: Rows) -> str:
+    def cell(v: object) -> str:
+        return "" if v is None else f"{v:%Y/%m/%d}" if isinstance(v, dt.datetime) else str(v)
+
+    return "".join(",".join(cell(v) for v in row) + "\r\n" for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "first", "warnings"),
+    [
+        (
+            "2024.xlsx",
+            book(
+                ("2024", PAPER_FORM, "visible"),
+                merged=tuple(("2024", c) for c in ("A1:H1", "E2:F2", "B2:B3", "G2:G3")),
+            ),
+            4,
+            ["2: 不认识的列名“序号”"],
+        ),
+        ("2024.csv", _csv_text(PAPER_FORM).encode("gbk"), 4, ["2: 不认识的列名“序号”"]),
+        (
+            "2024.xlsx",
+            book(("2024", WIDE_GROUP, "visible"), merged=(("2024", "A1:C1"), ("2024", "D1:F1"))),
+            3,
+            [],
+        ),
+        ("2024.csv", _csv_text(WIDE_GROUP).encode(), 3, []),
+        ("2024.csv", _csv_text(FILLED).encode("utf-8-sig"), 3, []),
+        (
+            "2024.xlsx",
+            book(("2024", KNOWN_GROUP, "visible"), merged=(("2024", "D1:E1"), ("2024", "F1:G1"))),
+            3,
+            ["2: 不认识的列名“人数”", "2: 不认识的列名“姓名及原因”"],
+        ),
+    ],
+)
+def test_a_two_row_header_as_on_the_paper_form(
+    site: SiteProject, name: str, data: bytes, first: int, warnings: list[str]
+) -> None:
+    register(site, name, data)
+    content, problems = load(site)
+    assert [p.split(f"{REGISTER}/{name}:", 1)[1].split("。")[0] for p in problems] == warnings
+    assert [(r.line, r.type, r.expected, r.present) for r in content.records] == [
+        (first, "支委会", 5, 4),
+        (first + 1, "党小组会", 8, 8),
+    ]
+    assert content.records[1].note == "线上"
+    assert content.records[0].absent == ("" if "人数" in str(warnings) else "张三（出差）")
+
+
+TSV = '日期\t活动类型\t主题\t应到\t实到\r\n2024/3/13\t支委会\t研究工作，部署任务\t5\t4\r\n2024/3/20\t党小组会\t"学习\r\n党章"\t8\t8\r\n'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TSV.encode("gbk"),  # pasted from Excel into Notepad, saved as ANSI on Chinese Windows
+        TSV.encode("utf-8"),
+        TSV.encode("utf-16"),  # Excel's “Unicode 文本”, renamed .csv
+        TSV.replace("\t", ",").encode("utf-16"),  # Notepad's “Unicode”
+        TSV.replace("\t", ";").encode("utf-8-sig"),  # Excel where the decimal mark is a comma
+        ("sep=;\r\n" + TSV.replace("\t", ";")).encode(
+            "utf-8"
+        ),  # Excel's line naming the delimiter, not shown
+        ("2024年会议记录\t\t\r\n" + TSV).encode("gbk"),  # a title row above the header
+    ],
+)
+def test_csv_columns_separated_by_tabs_or_semicolons(site: SiteProject, data: bytes) -> None:
+    register(site, "2024.csv", data)
+    content, problems = load(site)
+    assert problems == []
+    shift = 1 if data.startswith("2024年".encode("gbk")) else 0
+    assert [(r.line, r.topic, r.expected, r.present) for r in content.records] == [
+        (2 + shift, "研究工作，部署任务", 5, 4),
+        (3 + shift, "学习\r\n党章", 8, 8),
+    ]
+
+
+def test_a_comma_csv_whose_cells_hold_tabs_and_semicolons_stays_a_comma_csv(site: SiteProject) -> None:
+    register(site, "2024.csv", "日期,活动类型,主题\n2024-03-13,支委会,研究工作;部署\t任务\n")
+    content, problems = load(site)
+    assert problems == [] and [r.topic for r in content.records] == ["研究工作;部署\t任务"]
+
+
+def test_a_csv_separated_by_chinese_commas_says_so(site: SiteProject) -> None:
+    register(site, "2024.csv", "日期，活动类型，主题\n2024-03-13，支委会，研究工作，部署任务\n")
+    content, problems = load(site)
+    assert problems == [
+        f"错误 {REGISTER}/2024.csv: CSV 文件的列之间用的是中文逗号“，”，网站分不出列。请把标题行和每一行里分隔列的“，”改成英文逗号“,”"
+        "（内容里的逗号不用改）；更简单的办法是在 Excel 里填好，再另存为“CSV UTF-8（逗号分隔）”"
+    ]
+    assert content.records == []
+
+
+TWICE = (
+    "同一次会议只要登记一次：如果一个文件是从另一个导出或复制来的，请把多余的那个移到 branches 以外的地方；"
+)
+TELL = "如果确实是两次不同的会议（例如两个党小组同一天各开一次），请在“主持人”或“地点”里写清楚"
+
+
+def test_a_workbook_and_the_csv_exported_from_it_count_each_meeting_once(site: SiteProject) -> None:
+    rows = (("日期", "活动类型", "主题", "主持人"), *((*r, "王芳") for r in monthly(range(1, 5))))
+    register(site, "2024.xlsx", workbook(*rows))
+    register(site, "2024.csv", _csv_text(rows).encode("gbk"))  # dates as text, the same days
+    register(site, "2024.yaml", "- {日期: 2024-05-08 19:00, 活动类型: 支委会, 主题: ' 5月 支委会 '}\n")
+    register(site, "2025.yaml", "- {日期: 2024-05-08, 活动类型: 支委会, 主题: 5月支委会, 主持人: 王芳}\n")
+    content, problems = load(site)
+    assert problems == [
+        f"警告 {REGISTER}/2024.xlsx:2: 这里第 2–5 行的 4 次会议在 2024.csv 第 2–5 行也登记了，每次会议只计一次。{TWICE}{TELL}",
+        f"警告 {REGISTER}/2025.yaml:1: 这次会议（2024年5月8日的支委会“5月支委会”）在 2024.yaml 第 1 行也登记了，只计一次。{TWICE}{TELL}",
+    ]
+    assert [(Path(r.source).name, r.when.date.month) for r in content.records] == [
+        *(("2024.csv", m) for m in range(1, 5)),
+        ("2024.yaml", 5),
+    ]
+    register(site, "2024党课.csv", "日期,活动类型,主题\n2024-06-28,党课,七一党课\n")
+    register(
+        site,
+        "2024党课.xlsx",
+        workbook(("日期", "活动类型", "主题"), (dt.datetime(2024, 6, 28), "党课", "七一党课")),
+    )
+    content, _ = load(site)
+    twice_a_year = activity_types({"党课": "每年2次"})
+    (result,) = rules.compliance(
+        list(content.branches.values()), [], twice_a_year, dt.date(2025, 1, 5), content.records
+    )[:1]
+    assert (result.period, result.count, result.met) == ("2024", 1, False)  # one 党课, not two
+
+
+def test_the_same_meeting_twice_in_one_file_counts_once_but_two_groups_meeting_that_day_count_twice(
+    site: SiteProject,
+) -> None:
+    register(
+        site,
+        "2024.csv",
+        "日期,活动类型,主题,主持人,地点\n"
+        "2024-03-13,支委会,三月支委会,王芳,302\n"
+        "2024-03-20,党小组会,学习党章,李明,301\n"
+        "2024-03-20,党小组会,学习党章,赵强,305\n"  # another 党小组, the same day and topic
+        "2024-03-13,支委会,三月支委会,,\n",  # the first row pasted again, partly
+    )
+    content, problems = load(site)
+    assert problems == [
+        f"警告 {REGISTER}/2024.csv:5: 第 5 行和第 2 行是同一次会议（2024年3月13日的支委会“三月支委会”），只计一次。请删掉重复的那一行；{TELL}"
+    ]
+    assert [(r.line, r.host) for r in content.records] == [(2, "王芳"), (3, "李明"), (4, "赵强")]
+
+
+def test_a_register_kept_in_two_sheets_is_judged_month_by_month_in_the_built_site(site: SiteProject) -> None:
+    register(
+        site,
+        "2024年组织生活记录.xlsx",
+        book(
+            ("下拉选项", (("支委会",), ("党小组会",)), "hidden"),
+            ("上半年", (("2024年上半年",), HEADER, *monthly(range(1, 7))), "visible"),
+            ("下半年", (("2024年下半年",), HEADER, *monthly(range(7, 13))), "visible"),
+        ),
+    )
+    before = tree_hashes(site.root / "branches")
+    day = str(int(dt.datetime(2025, 1, 10, 12, tzinfo=dt.timezone.utc).timestamp()))
+    result = site.build(env={"BRANCHES_EDITION": "internal", "SOURCE_DATE_EPOCH": day})
+    assert result.returncode == 0, result.stderr
+    assert tree_hashes(site.root / "branches") == before
+    sheet = (site.root / "site/review/activity.csv").read_text(encoding="utf-8-sig")
+    judged = {
+        row["period"]: row["met"]
+        for row in csv.DictReader(io.StringIO(sheet))
+        if row["branch"] == "jg1" and row["type"] == "支委会" and row["period"].startswith("2024")
+    }
+    assert judged == {f"2024-{m:02d}": "true" for m in range(1, 13)}  # the second sheet's months too
+    (site.root / "branches/jg1/news/2024-04-02-dangke.md").unlink()  # the draft: its warning aside
+    checked = subprocess.run(
+        [sys.executable, "-m", "mkdocs_branches", "check", "--strict"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": day},
+    )
+    assert (
+        "提示  branches/jg1/records/2024年组织生活记录.xlsx: 读取了 2 张工作表：“上半年”（6 行）、“下半年”（6 行）"
+        in checked.stdout
+    )
+    assert checked.returncode == 0 and "检查通过" in checked.stdout, (
+        checked.stdout
+    )  # a note fails no --strict
+
+
+def test_a_sheet_copied_into_another_of_the_same_workbook_counts_once(site: SiteProject) -> None:
+    register(
+        site,
+        "2024.xlsx",
+        book(
+            ("全年", (HEADER, *monthly(range(1, 5))), "visible"),
+            ("一季度", (("2024年一季度",), HEADER, *monthly(range(1, 4))), "visible"),  # a copy of three rows
+        ),
+    )
+    content, problems = load(site)
+    assert problems[1:] == [
+        f"警告 {REGISTER}/2024.xlsx（工作表“一季度”）:3: 这里第 3–5 行的 3 次会议在 2024.xlsx（工作表“全年”）"
+        f"第 2–4 行也登记了，每次会议只计一次。{TWICE}{TELL}"
+    ]
+    assert [(r.sheet, r.when.date.month) for r in content.records] == [("全年", m) for m in range(1, 5)]
+
+
+def test_excel_s_empty_sheet2_and_sheet3_change_nothing(site: SiteProject) -> None:
+    bad = (dt.datetime(2024, 3, 20), "支部大会", "三月")
+    register(
+        site,
+        "2024.xlsx",
+        book(
+            ("Sheet1", (HEADER, *monthly(range(1, 3)), bad), "visible"),
+            ("Sheet2", (), "visible"),
+            ("Sheet3", (), "visible"),
+        ),
+    )
+    content, problems = load(site)
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        f"错误 {REGISTER}/2024.xlsx:4"
+    ]  # no sheet to name, no note
+    assert len(content.records) == 2

@@ -145,7 +145,7 @@ def check(config_file: Path, strict: bool) -> None:
     problems = check_content(config_file)
     for problem in problems.sorted():
         click.echo(f"{problem.severity.value}  {problem}")
-    if not problems.items:
+    if not problems.errors and not problems.warnings:  # a note (提示) is no problem
         click.echo("检查通过：没有发现问题。")
         return
     click.echo(summary(problems.items))

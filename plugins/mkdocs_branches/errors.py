@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 class Severity(enum.Enum):
     ERROR = "错误"  # content unusable: the build fails
     WARNING = "警告"  # content left out or doubtful: `--strict` fails
+    INFO = "提示"  # what was read, where an editor may wonder (a workbook's sheets): never fails
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Problems:
     def warning(self, path: str, message: str, hint: str = "", line: int | None = None) -> None:
         self.items.append(Problem(path, message, hint, line, Severity.WARNING))
 
+    def info(self, path: str, message: str, hint: str = "", line: int | None = None) -> None:
+        self.items.append(Problem(path, message, hint, line, Severity.INFO))
+
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
@@ -71,7 +75,7 @@ class ContentError(Exception):
 
 def summary(problems: list[Problem]) -> str:
     errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
     parts = []
     if errors:
         parts.append(f"{errors} 个错误")

@@ -105,11 +105,9 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
                     reader.not_news(path)
         folder = entry / "records"
         if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
-            for recorded in reader.meetings(branch.id, folder):
-                # Linked on every load, not remembered: the item named may have changed or gone.
-                record = records.link(recorded, own, problems)
-                if record is not None:
-                    content.records.append(record)
+            # Linked on every load, not remembered: the item named may have changed or gone.
+            linked = (records.link(recorded, own, problems) for recorded in reader.meetings(branch.id, folder))
+            content.records += records.once((r for r in linked if r is not None), problems)
     content.records.sort(key=lambda r: r.sort_key)
     for stale in set(reader.cache) - reader.seen:
         del reader.cache[stale]

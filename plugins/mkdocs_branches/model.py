@@ -84,6 +84,11 @@ class NewsItem:
         return (*self.when.key, self.branch_id, self.slug)
 
 
+def in_sheet(path: str, sheet: str) -> str:
+    """A file as messages name it, with a workbook's sheet: `2025.xlsx（工作表“下半年”）`."""
+    return f"{path}（工作表“{sheet}”）" if sheet else path
+
+
 @dataclass(frozen=True)
 class MeetingRecord:
     """One meeting in a branch's register (`branches/<id>/records/`): organisational life that was
@@ -103,6 +108,12 @@ class MeetingRecord:
     place: str = ""
     news: str | None = None  # `source` of the news item that reports this meeting (same branch)
     note: str = ""
+    sheet: str = ""  # the workbook's sheet, when the workbook shows several
+
+    @property
+    def where(self) -> str:
+        """The file as messages name it, with the sheet when there is one to name."""
+        return in_sheet(self.source, self.sheet)
 
     @property
     def sort_key(self) -> tuple[object, ...]:

@@ -288,8 +288,9 @@ def _quiet_dirty_notice(record: logging.LogRecord) -> bool:
 
 def _report(problems: Problems, errors_url: str) -> None:
     """Every problem logged; errors stop the build, except in `serve` (`errors_url`: its error page)."""
+    shown = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.debug}
     for problem in problems.sorted():
-        (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
+        shown[problem.severity](str(problem))  # notes only with -v: not on every build
     if problems.errors and errors_url:
         log.warning(still_serving(problems.items, errors_url))
     elif problems.errors:
