@@ -47,6 +47,7 @@ class Document:
     body: str
     body_line: int  # file line of the body's first line
     header_line: int  # file line of the opening ---
+    header_lines: tuple[str, ...] = ()  # the header as written, from the file's second line
 
 
 class HeaderError(Exception):
@@ -112,7 +113,7 @@ def parse(text: str, path: str) -> Document:
         raise HeaderError(problems)
     header = _load_yaml("\n".join(header_lines), path, first_line=2)
     body_lines = lines[end + 1 :]
-    return Document(header, "\n".join(body_lines), end + 2, 1)
+    return Document(header, "\n".join(body_lines), end + 2, 1, tuple(header_lines))
 
 
 def _typing_slips(lines: list[str], path: str, first: int = 2, where: str = "信息头") -> list[Problem]:

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import cast
 from urllib.parse import unquote
 
-from . import records, safety, schema
+from . import personal, records, safety, schema
 from .body import TARGET
 from .config import ActivityType
 from .dates import DateError, When, split_file_stem
 from .errors import Problem, Problems
 from .frontmatter import Document, HeaderError, decode, parse
-from .model import Branch, Content, NewsItem, Photo
+from .model import Branch, Content, Honor, NewsItem, Photo
 from .urls import photo_uri
 
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -274,6 +274,7 @@ class _Reader:
             return None
         path = self.rel(index)
         values = schema.read_fields(doc.header, schema.BRANCH_FIELDS, path, self.problems)
+        self.personal_data(doc, values, path)
         if "name" not in values or "brand" not in values:
             return None
         get = _getter(values)
@@ -307,6 +308,7 @@ class _Reader:
             story=doc.body,
             images=tuple(rel for rel, _ in self._body_images(folder, doc.body, path, doc.body_line)),
             links=self._links(folder, doc.body, path, doc.body_line),
+            personal_data_checked=get("personal_data_checked", False),
         )
 
     def item(self, branch_id: str, path: Path) -> NewsItem | None:
@@ -319,6 +321,7 @@ class _Reader:
             return None
         shown = self.rel(path)
         values = schema.read_fields(doc.header, schema.ITEM_FIELDS, shown, self.problems)
+        self.personal_data(doc, values, shown)
         get = _getter(values)
         written = {
             schema.find_field(k, schema.ITEM_FIELDS)
@@ -362,7 +365,24 @@ class _Reader:
             body=doc.body,
             body_line=doc.body_line,
             links=self._links(news, doc.body, shown, doc.body_line),
+            personal_data_checked=get("personal_data_checked", False),
         )
+
+    def personal_data(self, doc: Document, values: dict[str, schema.Value], shown: str) -> None:
+        """ID numbers, mobile numbers and rosters in what a file publishes, unless its header says they
+        were checked. Drafts and unreviewed items too: they are published later, and `check` and both
+        editions then agree."""
+        checked = values.get("personal_data_checked")
+        if checked is not None and checked.value is True:
+            return
+        findings = personal.scan(doc.body, doc.body_line)
+        for name, value in values.items():
+            for text in _public_texts(name, value.value):
+                findings += [
+                    replace(f, line=personal.locate(f.raw, doc.header_lines, f.line, 2))
+                    for f in personal.scan(text, value.line)
+                ]
+        personal.report(findings, shown, self.problems, "个人信息已核对: 是")
 
     def not_news(self, path: Path) -> None:
         """A file in `news/` that looks like news but is not read: `X.MD`, `x.markdown`, `x.md.txt`."""
@@ -589,6 +609,26 @@ class _Reader:
             )
             return None
         return real
+
+
+# Header keys whose values are not text shown on the site (paths, dates, numbers, choices from a list).
+_NOT_SHOWN = {"date", "status", "cover", "logo", "type", "members", "order", "founded"}
+
+
+def _public_texts(name: str, value: object) -> Iterable[str]:
+    """The text a header value puts on the site: a photo's caption, not its file; an honour's title."""
+    if name in _NOT_SHOWN:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Honor):
+        yield value.title
+    elif isinstance(value, tuple):
+        for part in value:
+            if name == "photos" and isinstance(part, tuple):
+                yield part[1]
+            else:
+                yield from _public_texts(name, part)
 
 
 def _getter(values: dict[str, schema.Value]):

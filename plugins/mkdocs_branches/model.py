@@ -47,6 +47,7 @@ class Branch:
     story: str = ""  # the Markdown body
     images: tuple[str, ...] = ()  # images the story shows, like Photo.path
     links: tuple[tuple[str, int], ...] = ()  # content files the story links to (like `source`), with lines
+    personal_data_checked: bool = False  # 个人信息已核对: the editor vouches for what `personal` would flag
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -74,6 +75,7 @@ class NewsItem:
     body: str = ""
     body_line: int = 1
     links: tuple[tuple[str, int], ...] = ()  # content files the body links to (like `source`), with lines
+    personal_data_checked: bool = False  # as on Branch
 
     @property
     def is_draft(self) -> bool:

@@ -107,6 +107,21 @@ def photo_list(value: object) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
+_YES = {"true", "yes", "y", "是", "已核对", "核对过", "对"}
+_NO = {"false", "no", "n", "否", "未核对", "不是"}
+
+
+def yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = text(value).lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueProblem(f"只能是“是”或“否”（true / false），现在是“{value}”")
+
+
 def status(value: object) -> str:
     word = text(value).lower()
     if word in (DRAFT, "草稿"):
@@ -159,6 +174,7 @@ BRANCH_FIELDS = (
     Field("partners", "共建单位", text_list),
     Field("honors", "荣誉", honors),
     Field("order", "排序", number),
+    Field("personal_data_checked", "个人信息已核对", yes_no),
 )
 
 ITEM_FIELDS = (
@@ -175,6 +191,7 @@ ITEM_FIELDS = (
     Field("photos", "图片", photo_list),
     Field("summary", "摘要", text),
     Field("source", "来源", text),
+    Field("personal_data_checked", "个人信息已核对", yes_no),
 )
 
 
