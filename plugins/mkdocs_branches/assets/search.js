@@ -31,10 +31,26 @@
   var seq = 0; // the newest search; older ones drop their results
   var running = null; // the search Pagefind is working on: on a large site, one at a time
   var again = false; // the query changed meanwhile
+  var offline = location.protocol === "file:"; // opened from disk: see offline-search.js
 
   // Pagefind with the index's first (or only) shard. A large site's index is cut by date, newest first
   // (search.py); the other shards are loaded when a search gets to them, each filtered by its number.
   function load() {
+    if (!engine && offline) {
+      // From disk (file://) browsers refuse Pagefind's module and WebAssembly: the index as classic scripts.
+      engine = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = new URL("assets/branches/offline-search.js", site).href;
+        tag.onload = resolve;
+        tag.onerror = function () {
+          reject(new Error("从本地文件打开时不能搜索：这份网站没有本地搜索索引，请在网站服务器上搜索"));
+        };
+        document.head.appendChild(tag);
+      }).then(function () {
+        return window.__bbOffline.load();
+      });
+      engine.catch(broken);
+    }
     if (!engine) {
       var listed = fetch(new URL("pagefind/shards.json", site).href)
         .then(function (response) {
@@ -114,6 +130,11 @@
   }
 
   function words(bucket) {
+    if (!buckets[bucket] && offline) {
+      return load().then(function (index) {
+        return index.words(bucket);
+      });
+    }
     if (!buckets[bucket]) {
       buckets[bucket] = fetch(new URL("pagefind/words/" + bucket + ".txt", site).href)
         .then(function (response) {
@@ -249,8 +270,8 @@
             showFilters(pagefind);
           });
         },
-        function () {
-          if (n === seq) say("搜索索引正在生成，请稍后再试");
+        function (error) {
+          if (n === seq) say(offline && error && error.message ? error.message : "搜索索引正在生成，请稍后再试");
         }
       )
       .catch(function () {
