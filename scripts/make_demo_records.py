@@ -625,6 +625,11 @@ def files(root: Path) -> dict[Path, Callable[[], bytes]]:
         root / "docs/files/组织生活记录模板.xlsx": template_xlsx,
         root / "docs/files/组织生活记录模板.csv": template_csv,
     }
+    from make_plan_template import NAME
+    from make_plan_template import template_csv as plan_csv
+    from make_plan_template import template_xlsx as plan_xlsx
+
+    out |= {root / f"docs/files/{NAME}.xlsx": plan_xlsx, root / f"docs/files/{NAME}.csv": plan_csv}
     for branch, plan in PLANS.items():
         name = content.branches[branch].name
         items = [i for i in content.items if i.branch_id == branch]

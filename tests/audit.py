@@ -82,6 +82,7 @@ KINDS = [
     Kind("dashboard, an earlier year", "review/[0-9]*/", editions=("internal",), budget_kb=600),
     Kind("branch review", "review/branches/*/", editions=("internal",)),
     Kind("report", "review/reports/*/", editions=("internal",)),
+    Kind("worklog", "review/worklog/*/*/", contains="bb-plan--", editions=("internal",)),
     Kind("queue", "review/pending/", editions=("internal",)),
     Kind("guide", "guide/"),
     Kind("errors", "errors/"),

@@ -74,9 +74,12 @@ def secrets(content: Content) -> dict[str, set[str]]:
     shown = {i.source for i in published}
     found = {
         "record topics": {r.topic for r in content.records},
+        "plan topics": {p.topic for p in content.plans},
         "absentees": names,
         "drafts and unreviewed items": {i.title for i in content.items if i.source not in shown},
-        "source files": {i.source for i in content.items} | {r.source for r in content.records},
+        "source files": {i.source for i in content.items}
+        | {r.source for r in content.records}
+        | {p.source for p in content.plans},
     }
     return {kind: {s for s in found_ if s not in public_text} for kind, found_ in found.items()}
 
@@ -85,6 +88,7 @@ def test_the_demo_has_review_material_to_hide(demo: Content) -> None:
     hidden = secrets(demo)
     assert len(hidden["record topics"]) >= 20 and len(hidden["absentees"]) >= 3
     assert len(hidden["drafts and unreviewed items"]) >= 3
+    assert len(hidden["plan topics"]) >= 20
     assert {r.source.rsplit(".", 1)[1] for r in demo.records} >= {"yaml", "csv", "xlsx"}
 
 
@@ -95,9 +99,17 @@ def test_the_public_edition_holds_nothing_of_review(demo_site: Path, demo: Conte
     for name, text in texts(demo_site):
         walked.add(name)
         made = not (ROOT / "docs" / name).is_file()  # docs/ is public by hand, e.g. the register template
-        if name.startswith("review/") or (made and name.endswith((".csv", ".xlsx"))):
+        if name.startswith("review/") or (made and name.endswith((".csv", ".xlsx", ".docx"))):
             leaks.append(f"{name}: a review file")
-        for marker in ("review/", "/records/", 'class="bb-internal"', 'name="robots"'):
+        for marker in (
+            "review/",
+            "/records/",
+            "/plans/",
+            "工作纪实",
+            "ledger-",
+            'class="bb-internal"',
+            'name="robots"',
+        ):
             if marker in text:
                 leaks.append(f"{name}: {marker}")
         for kind, words in hidden.items():

@@ -14,13 +14,13 @@ from pathlib import Path, PurePosixPath
 from typing import cast
 from urllib.parse import unquote
 
-from . import personal, records, safety, schema
+from . import personal, plans, records, safety, schema
 from .body import TARGET
 from .config import ActivityType
 from .dates import DateError, When, split_file_stem
 from .errors import Problem, Problems
 from .frontmatter import Document, HeaderError, decode, parse
-from .model import Branch, Content, Honor, NewsItem, Photo
+from .model import Branch, Content, Honor, NewsItem, Photo, PlannedActivity
 from .urls import photo_uri
 
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -52,7 +52,7 @@ def signature(path: str) -> Signature:
     return (st.st_mtime_ns, st.st_size, st.st_mode, st.st_ino)
 
 
-Read = Branch | NewsItem | tuple[records.Recorded, ...] | None
+Read = Branch | NewsItem | tuple[records.Recorded, ...] | tuple[PlannedActivity, ...] | None
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,11 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
             # Linked on every load, not remembered: the item named may have changed or gone.
             linked = (records.link(recorded, own, problems) for recorded in reader.meetings(branch.id, folder))
             content.records += records.once((r for r in linked if r is not None), problems)
+        folder = entry / "plans"
+        if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
+            content.plans += reader.plans(branch.id, folder)
     content.records.sort(key=lambda r: r.sort_key)
+    content.plans.sort(key=lambda p: p.sort_key)
     for stale in set(reader.cache) - reader.seen:
         del reader.cache[stale]
     _name_clashes(content, settings.content_dir, problems)
@@ -439,7 +443,37 @@ class _Reader:
 
     def record_file(self, branch_id: str, path: Path) -> tuple[records.Recorded, ...]:
         result = self.remembered(path, lambda: self._record_file(branch_id, path))
-        return result if isinstance(result, tuple) else ()
+        return cast(tuple[records.Recorded, ...], result) if isinstance(result, tuple) else ()
+
+    def plans(self, branch_id: str, folder: Path) -> list[PlannedActivity]:
+        """The planned activities in a branch's `plans/` folder, file by file."""
+        found: list[PlannedActivity] = []
+        for path in sorted(folder.iterdir()):
+            if safety.hidden(path.name):
+                continue
+            if path.is_dir():
+                self.problems.warning(
+                    self.rel(path),
+                    "计划文件夹里的子文件夹不会被读取",
+                    "请把计划文件直接放在 plans 文件夹里；旧的计划不想用了，请移到 branches 以外的地方",
+                )
+            elif path.suffix.lower() not in plans.SUFFIXES:
+                self.problems.warning(
+                    self.rel(path),
+                    "这个文件不是活动计划，没有读取",
+                    "活动计划请存成 Excel 表格（.xlsx）、CSV（.csv）或 YAML（.yaml）；其他文件请放到 branches 以外的地方",
+                )
+            else:
+                result = self.remembered(path, lambda: self._plan_file(branch_id, path))  # noqa: B023 (called here)
+                found.extend(cast(tuple[PlannedActivity, ...], result) if isinstance(result, tuple) else ())
+        return found
+
+    def _plan_file(self, branch_id: str, path: Path) -> tuple[PlannedActivity, ...]:
+        data = self.file_bytes(path)
+        if data is None:
+            return ()
+        types = self.settings.activity_types
+        return tuple(plans.read(path.suffix, data, self.rel(path), branch_id, types, self.problems))
 
     def _record_file(self, branch_id: str, path: Path) -> tuple[records.Recorded, ...]:
         data = self.file_bytes(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from .dates import PartialDate, When
@@ -122,6 +123,31 @@ class MeetingRecord:
         return (*self.when.key, self.branch_id, self.source, self.line)
 
 
+@dataclass(frozen=True)
+class PlannedActivity:
+    """One entry of a branch's plan of organisational life (`branches/<id>/plans/`): a type and topic for a
+    month (or a fixed day). Internal: never part of the public edition."""
+
+    branch_id: str
+    source: str  # `branches/jg1/plans/2025.xlsx`, for messages
+    line: int
+    month: str  # 2025-03
+    type: str
+    topic: str
+    day: dt.date | None = None  # when the plan fixes the day
+    owner: str = ""  # 负责人
+    note: str = ""
+    sheet: str = ""
+
+    @property
+    def where(self) -> str:
+        return in_sheet(self.source, self.sheet)
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        return (self.month, self.day or dt.date.min, self.branch_id, self.source, self.line)
+
+
 @dataclass
 class Content:
     """Everything read from the content folder, before anything is left out."""
@@ -129,3 +155,4 @@ class Content:
     branches: dict[str, Branch] = field(default_factory=dict)
     items: list[NewsItem] = field(default_factory=list)
     records: list[MeetingRecord] = field(default_factory=list)
+    plans: list[PlannedActivity] = field(default_factory=list)

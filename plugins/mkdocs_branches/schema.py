@@ -145,6 +145,19 @@ def partial_date(value: object) -> object:
         raise ValueProblem(str(exc)) from None
 
 
+def month(value: object) -> str:
+    """A plan's month: 2025-03, 2025年3月, or a date (a spreadsheet's date cell) → `2025-03`."""
+    try:
+        found = parse_partial(value)
+    except DateError as exc:
+        raise ValueProblem(
+            str(exc).replace("2015-09、2015年9月 或 2015-09-01", "2025-03 或 2025年3月")
+        ) from None
+    if found.month is None:
+        raise ValueProblem(f"要写到月份，例如 {found.year}-03 或 {found.year}年3月")
+    return f"{found.year:04d}-{found.month:02d}"
+
+
 def _first(mapping: dict, *keys: str) -> object:
     for key in keys:
         if mapping.get(key) is not None:
@@ -206,6 +219,17 @@ RECORD_FIELDS = (
     Field("absent", "缺席", text),
     Field("place", "地点", text),
     Field("news", "新闻", text),
+    Field("note", "备注", text),
+)
+
+
+# A plan of organisational life (`branches/<id>/plans/`): one of month or date is required (`plans.read`).
+PLAN_FIELDS = (
+    Field("month", "月份", month),
+    Field("date", "日期", when),
+    Field("type", "活动类型", text, required=True),
+    Field("topic", "主题", text, required=True),
+    Field("owner", "负责人", text),
     Field("note", "备注", text),
 )
 

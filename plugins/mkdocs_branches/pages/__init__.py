@@ -4,6 +4,7 @@
 - `branch`: a branch's brand page, timeline and photos, and each news item's page;
 - `lists`: the paginated news, type and tag lists, the site-wide gallery, the type and tag directories;
 - `review`: the compliance dashboard, brand reports, their spreadsheets, the review queue;
+- `worklog`: each branch's 工作纪实 per year (plan against what was done) and its 台账 in Word;
 - `data`: files that are not pages (stylesheets, published photos, feeds);
 - `preview`: in `mkdocs serve` only, the content errors and the list the banner on every page reads.
 
@@ -24,6 +25,7 @@ from .lists import Directory, GalleryPage, ListPage
 from .preview import ErrorList, PreviewErrors
 from .review import ActivitySheet, BranchReview, Dashboard, Queue, Report, SummarySheet
 from .site import Home
+from .worklog import LedgerFile, WorklogPage
 
 __all__ = [
     "Build",
@@ -51,6 +53,7 @@ def site_pages(build: Build) -> tuple[list[GeneratedPage], set[str]]:
     pages += [*Directory.every(build), *Dashboard.every(build)]
     pages += [BranchReview.of(branch, site) for branch in site.branches]
     pages += [Report.of(branch, site) for branch in site.branches]
+    pages += WorklogPage.every(build)
     pages += [Queue(), PreviewErrors()]
     shown = [page for page in pages if page.in_edition(build.options)]
     return shown, {page.uri for page in pages if not page.in_edition(build.options)}
@@ -60,6 +63,7 @@ def data_files(build: Build) -> list[DataFile]:
     """Every file of the build's edition that is not a page."""
     files: list[DataFile] = [*PhotoFile.every(build), *Asset.every()]
     files += [ActivitySheet(), SummarySheet(), *Feed.every(build)]
+    files += LedgerFile.every(build) if build.options.internal else []
     files += [ErrorList()] if build.options.serving else []
     return [file for file in files if build.options.edition in file.editions]
 

@@ -20,7 +20,7 @@ from ..errors import Problem
 from ..images import Processed
 from ..incremental import Stamps
 from ..index import Site
-from ..model import Branch, Content, MeetingRecord
+from ..model import Branch, Content, MeetingRecord, PlannedActivity
 from ..render import Renderer
 from ..rules import Review
 from ..search import Facets
@@ -110,6 +110,11 @@ class Build:
         for record in self.content.records if self.options.internal else ():
             shown.setdefault(record.branch_id, []).append(record)
         return shown
+
+    @cached_property
+    def plans(self) -> list[PlannedActivity]:
+        """Every branch's plans: shown in the internal edition only (empty otherwise)."""
+        return list(self.content.plans) if self.options.internal else []
 
     @cached_property
     def targets(self) -> dict[str, str]:

@@ -31,6 +31,7 @@ from ..sheets import activity_csv, summary_csv, to_excel_bytes
 from .base import INTERNAL_ONLY, Build, GeneratedPage, Options
 from .branch import BranchPage
 from .data import DataFile
+from .worklog import dashboard_context, detail_context
 
 DASHBOARD_URI = "review/index.md"  # the build date's year; earlier years at `review/<year>.md`
 QUEUE_URI = "review/pending.md"
@@ -109,7 +110,7 @@ class Dashboard(GeneratedPage):
     def fingerprint(self, build: Build) -> str:
         r = build.review
         held = Counter((m.branch_id, m.day.year, m.day.month) for m in r.meetings)
-        shown = (r.results, sorted(held.items()), r.completeness, years_judged(r), r.build_date)
+        shown = (r.results, sorted(held.items()), r.completeness, years_judged(r), r.build_date, build.plans)
         return stamp("dashboard", self.year, build.stamps.branches, shown)
 
     def render(self, build: Build, html: str, url: str) -> str:
@@ -131,6 +132,7 @@ class Dashboard(GeneratedPage):
             years=years_judged(review),
             rows=rows,
             states=MONTH_STATES,
+            **dashboard_context(build, self.year),
         )
 
 
@@ -151,7 +153,13 @@ class BranchReview(BranchPage):
         items, records = _of_branch(build, self.branch.id)
         results = [r for r in build.review.results if r.branch_id == self.branch.id]
         return self._stamp(
-            build, items, records, results, years_judged(build.review), build.review.build_date
+            build,
+            items,
+            records,
+            results,
+            years_judged(build.review),
+            build.review.build_date,
+            detail_context(build, self.branch.id),
         )
 
     def render(self, build: Build, html: str, url: str) -> str:
@@ -161,7 +169,15 @@ class BranchReview(BranchPage):
             for year in years_judged(review)
             if any(r.branch_id == branch.id and r.period[:4] == str(year) for r in review.results)
         ]
-        return _render(build, self.template, url, b=branch, summary=review.summaries[branch.id], years=years)
+        return _render(
+            build,
+            self.template,
+            url,
+            b=branch,
+            summary=review.summaries[branch.id],
+            years=years,
+            **detail_context(build, branch.id),
+        )
 
 
 @dataclass(kw_only=True)

@@ -1,0 +1,167 @@
+"""工作纪实, in the internal edition only: per branch and year, the plan month by month with each entry's
+status, record and news (`worklog`), then the 计划外 activities; and the year's 台账 in Word beside it
+(`ledger`). The dashboard's plan summary (`dashboard_context`) is made here too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..incremental import stamp
+from ..model import Branch
+from ..periods import period_of
+from ..worklog import FAULTS, STATUSES, UNPLANNED, Entry, Worklog, match, worklog, years_of
+from .base import INTERNAL_ONLY, Build
+from .branch import BranchPage
+from .data import DataFile
+
+
+def worklog_uri(branch_id: str, year: int) -> str:
+    return f"review/worklog/{branch_id}/{year}.md"
+
+
+def ledger_uri(branch_id: str, year: int) -> str:
+    return f"review/worklog/{branch_id}/ledger-{year}.docx"
+
+
+def ledger_name(branch: Branch, year: int) -> str:
+    """The name a download is saved under."""
+    return f"{branch.name}{year}年工作台账.docx"
+
+
+def judged(build: Build) -> set[str]:
+    return {t.name for t in build.review.ruled_types}
+
+
+def worklog_years(build: Build, branch_id: str) -> list[int]:
+    """The years a branch has a plan or a meeting that counts, up to the year after the build date's."""
+    last = build.review.build_date.year + 1
+    return [y for y in years_of(branch_id, build.plans, build.review.meetings) if y <= last]
+
+
+def of_year(build: Build, branch_id: str, year: int, quarter: int | None = None) -> Worklog:
+    review = build.review
+    return worklog(branch_id, year, build.plans, review.meetings, judged(build), review.build_date, quarter)
+
+
+def _links(build: Build, branch_id: str) -> list[tuple[int, str]]:
+    return [(year, worklog_uri(branch_id, year)) for year in worklog_years(build, branch_id)]
+
+
+def dashboard_context(build: Build, year: int) -> dict[str, Any]:
+    """For the dashboard of `year`: per branch, the year's faults (未开展/缺影像/缺记录) and its 工作纪实 page;
+    on the build date's year, every branch's plans for this month and the next."""
+    review = build.review
+    counts: dict[str, tuple[dict[str, int], str | None]] = {}
+    for branch in build.site.branches:
+        log = of_year(build, branch.id, year)
+        has_page = year in worklog_years(build, branch.id)
+        counts[branch.id] = (
+            {s: log.count(s) for s in FAULTS} if log.entries else {},
+            worklog_uri(branch.id, year) if has_page else None,
+        )
+    due: list[Entry] = []
+    if year == review.build_date.year:
+        b = review.build_date
+        months = {
+            period_of(b, "month"),
+            period_of(dt.date(b.year + b.month // 12, b.month % 12 + 1, 1), "month"),
+        }
+        plans = [p for p in build.plans if p.month in months and p.branch_id in build.branches]
+        entries, _ = match(plans, review.meetings, judged(build), b)
+        due = entries
+    return {
+        "plan_counts": counts,
+        "plan_faults": FAULTS,
+        "due_plans": due,
+        "has_plans": bool(build.plans),
+        "worklog_uri": worklog_uri,
+    }
+
+
+def detail_context(build: Build, branch_id: str) -> dict[str, Any]:
+    """For a branch's detail page: its 工作纪实 pages, newest year first."""
+    return {"worklogs": _links(build, branch_id) if build.options.internal else []}
+
+
+@dataclass(kw_only=True)
+class WorklogPage(BranchPage):
+    """工作纪实 of one branch and year: the plan month by month, each entry with its status, its record
+    (topic, attendance) and its news (with a thumbnail); then the 计划外 activities."""
+
+    year: int
+    template: ClassVar[str] = "worklog.html"
+    editions: ClassVar = INTERNAL_ONLY
+    hide: ClassVar = ("toc",)
+
+    @classmethod
+    def every(cls, build: Build) -> list[WorklogPage]:
+        return [
+            cls(uri=worklog_uri(b.id, year), title=f"{b.brand} · {year}年工作纪实", branch=b, year=year)
+            for b in build.site.branches
+            for year in worklog_years(build, b.id)
+        ]
+
+    def fingerprint(self, build: Build) -> str:
+        log = of_year(build, self.branch.id, self.year)
+        items = [m.item for e in log.entries for m in e.meetings if m.item]
+        items += [m.item for m in log.unplanned if m.item]
+        return self._stamp(build, items, log, _links(build, self.branch.id), build.review.build_date)
+
+    def render(self, build: Build, html: str, url: str) -> str:
+        from .review import _render  # the review pages' context; review imports this module
+
+        log = of_year(build, self.branch.id, self.year)
+        return _render(
+            build,
+            self.template,
+            url,
+            b=self.branch,
+            year=self.year,
+            log=log,
+            statuses=STATUSES,
+            unplanned_label=UNPLANNED,
+            years=_links(build, self.branch.id),
+            ledger=ledger_uri(self.branch.id, self.year),
+            ledger_name=ledger_name(self.branch, self.year),
+        )
+
+
+@dataclass(kw_only=True)
+class LedgerFile(DataFile):
+    """The year's 台账 of one branch in Word (`ledger`), made with the build from the photos it published."""
+
+    branch: Branch
+    year: int
+    editions: ClassVar = INTERNAL_ONLY
+
+    @classmethod
+    def every(cls, build: Build) -> list[DataFile]:
+        return [
+            cls(uri=ledger_uri(b.id, year), branch=b, year=year)
+            for b in build.site.branches
+            for year in worklog_years(build, b.id)
+        ]
+
+    def fingerprint(self, build: Build) -> str | None:
+        log = of_year(build, self.branch.id, self.year)
+        records = [r for r in build.records.get(self.branch.id, []) if r.when.date.year == self.year]
+        results = [r for r in build.review.results if r.branch_id == self.branch.id]
+        digest = build.stamps.branches.get(self.branch.id)
+        return stamp("ledger", digest, self.year, log, records, results, build.stamps.of(build.site.items))
+
+    def content(self, build: Build) -> bytes:
+        from ..ledger import Ledger, cached, photo_from_build
+
+        book = Ledger.of(build, self.branch, self.year)
+        images = build.site.images
+        shown = [images[p].renditions for p in book.photo_paths() if p in images]
+        cache = _cache_of(shown[0][0].path) if shown and shown[0] else None  # beside the photo cache
+        return cached(book, shown, cache, lambda: book.docx(photo_from_build(build)))
+
+
+def _cache_of(path: str) -> Path | None:
+    """The site's `.cache` folder, where the photo cache holds `path`."""
+    return next((p for p in Path(path).parents if p.name == ".cache"), None)
