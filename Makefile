@@ -63,6 +63,7 @@ lint: install-test
 bench: install-test chromium
 	$(BIN)/python scripts/bench_site.py --repeat 3  # alternating runs, fastest kept: steadier on a busy machine
 	$(BIN)/python scripts/bench_search.py           # bytes and time to the first result, in Chromium
+	$(BIN)/python scripts/bench_edit_loop.py -b 10  # serve --dirty on 1,500 items: save to visible
 
 clean:
 	rm -rf site site-internal .cache

@@ -128,7 +128,7 @@ def main() -> None:
             f"                       in search after {time.perf_counter() - written:.2f} s (from the first save)"
         )
 
-        header = "---\ntitle: 新增的一条动态\ntype: 支委会\nreviewer: 审核人\n---\n"
+        header = "---\ntitle: 新增的一条动态\ntype: 支委会\nreviewer: 张明\n---\n"
         for label, path in zip(("add one item:", "add a back-dated one:"), added, strict=True):
             time.sleep(2)
             name = path.stem

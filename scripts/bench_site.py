@@ -107,7 +107,7 @@ def make_corpus(root: Path, branches: int, items: int, photos: int) -> None:
             day = f"20{22 + i // 50:02d}-{1 + (i // 4) % 12:02d}-{1 + i % 28:02d}"
             stem = f"{day}-item{i:03d}"
             body = "\n\n".join(paragraph(rng) for _ in range(3))
-            lines = [f"title: 第{b}支部第{i}条动态", f"type: {TYPES[i % len(TYPES)]}", "reviewer: 审核人"]
+            lines = [f"title: 第{b}支部第{i}条动态", f"type: {TYPES[i % len(TYPES)]}", "reviewer: 张明"]
             lines.append(f"tags: [标签{i % 7}, 标签{b % 5}]")
             (folder / "news" / f"{stem}.md").write_text(
                 "---\n" + "\n".join(lines) + f"\n---\n{body}\n", "utf-8"

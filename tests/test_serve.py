@@ -215,3 +215,96 @@ def test_the_banner_names_the_error_and_goes_when_it_is_fixed(project: SiteProje
     finally:
         page.close()
         running.stop()
+
+
+class Asked:
+    """What `mkdocs serve`'s build loop offers a watcher: a flag, under a condition, that asks for a rebuild."""
+
+    def __init__(self) -> None:
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+
+    def wait(self, seconds: float) -> bool:
+        """Whether a rebuild was asked for within `seconds`; the request is taken, as the build loop does."""
+        with self._rebuild_cond:
+            asked = self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=seconds)
+            self._want_rebuild = False
+            return asked
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[tuple[Path, Asked, object]]:
+    from mkdocs_branches.dirty import watch
+
+    folder = tmp_path / "branches"
+    (folder / "jg1/news").mkdir(parents=True)
+    item = folder / "jg1/news/2024-03-13-x.md"
+    item.write_text("---\ntitle: 一\n---\n", encoding="utf-8")
+    asked = Asked()
+    observer = watch(asked, folder)
+    assert observer is not None
+    try:
+        yield folder, asked, observer
+    finally:
+        observer.stop()
+        observer.join(5)
+
+
+def test_the_watcher_tells_of_saves_and_links_and_nothing_else(watched) -> None:
+    """Native change notices: a save, a link made, a link removed each ask for a rebuild; reading the
+    content (as every build does) and a link looping back do not, and nothing is asked while idle."""
+    folder, asked, observer = watched
+    item = folder / "jg1/news/2024-03-13-x.md"
+    assert type(observer).__name__ != "PollingObserverVFS"  # this system has change notices
+    assert not asked.wait(1.5)  # idle
+    item.write_text("---\ntitle: 二\n---\n", encoding="utf-8")
+    assert asked.wait(5)
+    (folder / "jg1/news/02.jpg").symlink_to("nowhere.jpg")
+    assert asked.wait(5)
+    (folder / "jg1/news/02.jpg").unlink()
+    assert asked.wait(5)
+    (folder / "jg1/news/up").symlink_to("..", target_is_directory=True)  # round and round
+    assert asked.wait(5)
+    time.sleep(0.3)
+    asked.wait(0)
+    item.read_text(encoding="utf-8")
+    list(os.walk(folder))
+    assert not asked.wait(1.5)  # reading is no change, and the loop is not walked
+    item.write_text("---\ntitle: 三\n---\n", encoding="utf-8")
+    assert asked.wait(5) and observer.is_alive()
+
+
+def test_the_watcher_looks_behind_links_and_follows_a_linked_folder(tmp_path: Path) -> None:
+    """What notices cannot tell: a file changed behind a link to outside the folder, and the content
+    folder (a link itself, as in the benchmark's site) pointed elsewhere: the slow look at links sees both."""
+    from mkdocs_branches import dirty
+
+    outside = tmp_path / "outside.jpg"
+    outside.write_bytes(b"1")
+    real, other = tmp_path / "content", tmp_path / "other"
+    for base in (real, other):
+        (base / "jg1/news").mkdir(parents=True)
+    (real / "jg1/news/01.jpg").symlink_to(outside)
+    folder = tmp_path / "branches"
+    folder.symlink_to(real, target_is_directory=True)
+    asked = Asked()
+    interval, dirty._Links.interval = dirty._Links.interval, 0.2
+    try:
+        observer = dirty.watch(asked, folder)
+        assert observer is not None
+        assert not asked.wait(1)
+        (real / "jg1/news/a.md").write_text("改", encoding="utf-8")  # through the linked folder
+        assert asked.wait(5)
+        time.sleep(0.05)
+        outside.write_bytes(b"22")  # behind the link
+        assert asked.wait(5)
+        folder.unlink()
+        folder.symlink_to(other, target_is_directory=True)
+        assert asked.wait(5)
+        asked.wait(0.5)
+        (other / "jg1/news/b.md").write_text("新", encoding="utf-8")
+        assert asked.wait(5)
+        observer.stop()
+        observer.join(5)
+    finally:
+        dirty._Links.interval = interval

@@ -24,8 +24,9 @@ from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserverVFS
+from watchdog.observers.polling import PollingObserver, PollingObserverVFS
 
 from .incremental import Tracker
 from .urls import uri_to_url, url_to_dest
@@ -162,15 +163,37 @@ class MemoryBytecodeCache(BytecodeCache):
 
 
 def watch(server: Any, folder: Path) -> BaseObserver | None:
-    """Rebuild when anything under `folder` changes, links included. MkDocs' own watcher follows links
-    (`os.stat`): it misses a link made or removed, and a link looping back walks it round and round. This
-    one looks at links themselves (`os.lstat`) and asks for a rebuild the way MkDocs' watcher does; if
-    the server does not offer that, MkDocs' watcher is used."""
+    """Rebuild when anything under `folder` changes, links included, the way MkDocs' watcher asks for a
+    rebuild; if the server does not offer that, MkDocs' own watcher is used.
+
+    The system's own change notices (inotify, FSEvents, ReadDirectoryChangesW) tell of a save at once and
+    cost nothing while nothing changes; they report a link made or removed as any other file, and do not
+    follow links into folders, so a link looping back is harmless. What they cannot see is a change behind
+    a link (its target elsewhere) or the content folder, itself a link, pointed elsewhere: `_Links` looks at
+    just those every few seconds. Where the system has no such notices, or too few of them for this
+    folder, the folder is polled with `lstat` (links as links) every half second instead."""
     if not (hasattr(server, "_rebuild_cond") and hasattr(server, "_want_rebuild")):
         server.watch(str(folder))
         return None
+    handler = _Rebuild(server)
+    observer: BaseObserver = Observer()
+    if isinstance(observer, PollingObserver):  # no change notices on this system
+        return _polling(handler, folder)
+    links = _Links(handler, folder)
+    observer.daemon = True
+    try:
+        observer.schedule(links, links.real, recursive=True)
+        observer.start()
+    except OSError:  # out of inotify watches or instances
+        return _polling(handler, folder)
+    links.observer = observer
+    links.start()
+    return observer
+
+
+def _polling(handler: FileSystemEventHandler, folder: Path) -> BaseObserver:
     observer = PollingObserverVFS(os.lstat, os.scandir, polling_interval=0.5)
-    observer.schedule(_Rebuild(server), str(folder), recursive=True)
+    observer.schedule(handler, str(folder), recursive=True)
     observer.daemon = True
     observer.start()
     return observer
@@ -183,7 +206,100 @@ class _Rebuild(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.is_directory:  # a folder's own time changes with every file in it: that event follows
             return
+        if event.event_type in ("opened", "closed_no_write"):  # reading is no change (inotify)
+            return
+        self.rebuild()
+
+    def rebuild(self) -> None:
         condition: threading.Condition = self.server._rebuild_cond
         with condition:
             self.server._want_rebuild = True
             condition.notify_all()
+
+
+def _state(path: str) -> tuple[object, ...] | None:
+    """A link and what it points to, as `stat` sees them; None when the link is gone."""
+    try:
+        own = os.lstat(path)
+        to = os.readlink(path)
+    except OSError:
+        return None
+    try:
+        target = os.stat(path)
+    except OSError:  # points to nothing, or round in a loop
+        return (to, own.st_mtime_ns, None)
+    return (to, own.st_mtime_ns, target.st_mtime_ns, target.st_size, target.st_ino)
+
+
+class _Links(FileSystemEventHandler, threading.Thread):
+    """Passes the change notices on, and every `interval` seconds looks behind the links the folder holds
+    (found once by a walk that does not follow them, then kept up to date from the notices) and at where
+    the folder itself leads. Nothing else is polled; with no links, each look is one `realpath`."""
+
+    interval = 2.0
+
+    def __init__(self, handler: _Rebuild, folder: Path) -> None:
+        FileSystemEventHandler.__init__(self)
+        threading.Thread.__init__(self, daemon=True, name="branches-links")
+        self.handler, self.folder = handler, str(folder)
+        self.real = os.path.realpath(self.folder)
+        self.observer: BaseObserver | None = None
+        self.stopped = threading.Event()  # set by nobody but tests: the thread ends with the observer
+        self.lock = threading.Lock()
+        self.links: dict[str, tuple[object, ...] | None] = {}
+        folders = [self.real]
+        while folders:  # one walk, not following links (`scandir` knows them without a `stat` each)
+            with suppress(OSError), os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        self._note(entry.path)
+                    elif entry.is_dir():
+                        folders.append(entry.path)
+
+    def _note(self, path: str) -> None:
+        """Looks behind `path` from now on if it is a link leading out of the folder (or nowhere): what
+        a link inside leads to is watched already."""
+        with self.lock:
+            self.links.pop(path, None)
+            if os.path.islink(path):
+                real = os.path.realpath(path)
+                if not (real == self.real or real.startswith(self.real + os.sep)) or not os.path.exists(path):
+                    self.links[path] = _state(path)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            if path and event.event_type in ("created", "moved", "deleted"):
+                self._note(os.fsdecode(path))
+        self.handler.on_any_event(event)
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            if self.observer is not None and not self.observer.is_alive():
+                return  # `serve` is ending
+            if os.path.realpath(self.folder) != self.real:  # the folder is a link, pointed elsewhere
+                self._follow()
+                continue
+            with self.lock:
+                links = list(self.links.items())
+            changed = False
+            for path, was in links:
+                now = _state(path)
+                if now != was:
+                    changed = True
+                    with self.lock:
+                        if now is None:
+                            self.links.pop(path, None)
+                        else:
+                            self.links[path] = now
+            if changed:
+                self.handler.rebuild()
+
+    def _follow(self) -> None:
+        observer = self.observer
+        if observer is None:
+            return
+        observer.unschedule_all()
+        self.real = os.path.realpath(self.folder)
+        with suppress(OSError):
+            observer.schedule(self, self.real, recursive=True)
+        self.handler.rebuild()

@@ -22,7 +22,7 @@ from ..incremental import Stamps
 from ..index import Site
 from ..model import Branch, Content, MeetingRecord, PlannedActivity
 from ..render import Renderer
-from ..rules import Review
+from ..rules import Meeting, PeriodResult, Review, years_judged
 from ..search import Facets
 from ..urls import page_link, uri_to_url
 
@@ -110,6 +110,26 @@ class Build:
         for record in self.content.records if self.options.internal else ():
             shown.setdefault(record.branch_id, []).append(record)
         return shown
+
+    @cached_property
+    def meetings(self) -> dict[str, list[Meeting]]:
+        """The meetings that count, by branch id, oldest first: each branch's pages look up only their own."""
+        by_branch: dict[str, list[Meeting]] = {}
+        for meeting in self.review.meetings:
+            by_branch.setdefault(meeting.branch_id, []).append(meeting)
+        return by_branch
+
+    @cached_property
+    def results(self) -> dict[str, list[PeriodResult]]:
+        """The review's results, by branch id."""
+        by_branch: dict[str, list[PeriodResult]] = {}
+        for result in self.review.results:
+            by_branch.setdefault(result.branch_id, []).append(result)
+        return by_branch
+
+    @cached_property
+    def years_judged(self) -> list[int]:
+        return years_judged(self.review)
 
     @cached_property
     def plans(self) -> list[PlannedActivity]:

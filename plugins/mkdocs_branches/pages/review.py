@@ -77,7 +77,7 @@ def _render(build: Build, template: str, url: str, **context: Any) -> str:
 
 def _of_branch(build: Build, branch_id: str) -> tuple[list[NewsItem], list[MeetingRecord]]:
     """The branch's published items and records that count (what the review judged)."""
-    meetings = [m for m in build.review.meetings if m.branch_id == branch_id]
+    meetings = build.meetings.get(branch_id, [])
     return [m.item for m in meetings if m.item], [m.record for m in meetings if m.record]
 
 
@@ -151,13 +151,13 @@ class BranchReview(BranchPage):
 
     def fingerprint(self, build: Build) -> str:
         items, records = _of_branch(build, self.branch.id)
-        results = [r for r in build.review.results if r.branch_id == self.branch.id]
+        results = build.results.get(self.branch.id, [])
         return self._stamp(
             build,
             items,
             records,
             results,
-            years_judged(build.review),
+            build.years_judged,
             build.review.build_date,
             detail_context(build, self.branch.id),
         )

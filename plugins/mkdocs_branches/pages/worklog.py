@@ -38,12 +38,13 @@ def judged(build: Build) -> set[str]:
 def worklog_years(build: Build, branch_id: str) -> list[int]:
     """The years a branch has a plan or a meeting that counts, up to the year after the build date's."""
     last = build.review.build_date.year + 1
-    return [y for y in years_of(branch_id, build.plans, build.review.meetings) if y <= last]
+    return [y for y in years_of(branch_id, build.plans, build.meetings.get(branch_id, [])) if y <= last]
 
 
 def of_year(build: Build, branch_id: str, year: int, quarter: int | None = None) -> Worklog:
     review = build.review
-    return worklog(branch_id, year, build.plans, review.meetings, judged(build), review.build_date, quarter)
+    meetings = build.meetings.get(branch_id, [])
+    return worklog(branch_id, year, build.plans, meetings, judged(build), review.build_date, quarter)
 
 
 def _links(build: Build, branch_id: str) -> list[tuple[int, str]]:
@@ -148,9 +149,10 @@ class LedgerFile(DataFile):
     def fingerprint(self, build: Build) -> str | None:
         log = of_year(build, self.branch.id, self.year)
         records = [r for r in build.records.get(self.branch.id, []) if r.when.date.year == self.year]
-        results = [r for r in build.review.results if r.branch_id == self.branch.id]
+        results = build.results.get(self.branch.id, [])
         digest = build.stamps.branches.get(self.branch.id)
-        return stamp("ledger", digest, self.year, log, records, results, build.stamps.of(build.site.items))
+        shown = [m.item for m in build.meetings.get(self.branch.id, []) if m.item and m.day.year == self.year]
+        return stamp("ledger", digest, self.year, log, records, results, build.stamps.of(shown))
 
     def content(self, build: Build) -> bytes:
         from ..ledger import Ledger, cached, photo_from_build

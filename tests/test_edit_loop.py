@@ -1,0 +1,88 @@
+"""`mkdocs serve --dirty` rebuilds after one change: what is handed to MkDocs and what is rewritten follows
+what changed (issue 24). Asserted on the pages rendered and the files written, never on time."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from conftest import SiteProject
+
+NEWS = "branches/jg1/news"
+
+
+def serve_rebuild(project: SiteProject, startup: bool = False):
+    """One build as `mkdocs serve --dirty` makes it: the plugin instance lives across rebuilds."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(project.root / "site"))
+    if startup:
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    return config.plugins["branches"]
+
+
+def written(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+
+
+def changed(site: Path, before: dict[str, int]) -> set[str]:
+    return {path for path, mtime in written(site).items() if before.get(path) != mtime}
+
+
+def make(tmp_path: Path) -> SiteProject:
+    """Two branches; jg1 has ten 支委会 on odd days of January 2024 and in 2023, two to a list page."""
+    project = SiteProject(tmp_path / "site", page_size=2)
+    project.branch("jg1", "name: 第一支部\nbrand: 红色引擎")
+    project.branch("xs1", "name: 学生支部\nbrand: 青春")
+    for day in range(1, 20, 2):
+        project.item("jg1", f"2024-01-{day:02d}-a{day:02d}.md", f"title: 一月{day}日\ntype: 支委会\nreviewer: 王芳")
+    project.item("jg1", "2023-05-01-old.md", "title: 去年五月\ntype: 支委会\nreviewer: 王芳")
+    project.item("xs1", "2024-01-02-x.md", "title: 学生一月\ntype: 党课\nreviewer: 王芳")
+    return project
+
+
+def test_a_back_dated_item_rewrites_only_the_archive_pages_whose_items_changed(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    plugin = serve_rebuild(project, startup=True)
+    site = project.root / "site"
+    # Oldest first: page/1 [去年五月, 01], page/2 [学生一月, 03], page/3 [05, 07], page/4 [09, 11],
+    # page/5 [13, 15], front [17, 19].
+    assert "一月13日" in project.html("news/page/5/") and "一月11日" in project.html("news/page/4/")
+    before = written(site)
+    time.sleep(0.02)
+    project.item("jg1", "2024-01-12-late.md", "title: 补发的新闻\ntype: 支委会\nreviewer: 王芳")
+    serve_rebuild(project)
+    # Now page/5 [12, 13] and front [15, 17, 19]: pages 1 to 4 hold what they held.
+    lists = {uri for uri in plugin.pages if uri.startswith(("news/", "types/"))}
+    assert "news/page/5.md" in lists and "news/index.md" in lists
+    assert not {f"news/page/{n}.md" for n in range(1, 5)} & lists
+    assert "补发的新闻" in project.html("news/page/5/") and "一月15日" in project.html("news/")
+    rewritten = changed(site, before)
+    assert "news/page/5/index.html" in rewritten
+    assert not {f"news/page/{n}/index.html" for n in range(1, 5)} & rewritten
+    assert not any(path.startswith("branches/xs1/") for path in rewritten)
+
+
+def test_an_edit_hands_mkdocs_its_page_and_what_shows_it(tmp_path: Path) -> None:
+    """A body edited: its own page, the lists and branch pages that show its row, the review pages of its
+    branch and year — not its neighbours, other branches' pages, other years' ledgers or the other items."""
+    project = make(tmp_path)
+    plugin = serve_rebuild(project, startup=True)
+    site = project.root / "site"
+    before = written(site)
+    time.sleep(0.02)
+    project.item("jg1", "2024-01-07-a07.md", "title: 一月7日\ntype: 支委会\nreviewer: 王芳", "改过的正文。\n")
+    serve_rebuild(project)
+    handed = set(plugin.pages)
+    assert f"{NEWS}/2024-01-07-a07.md" in handed
+    items = {uri for uri in handed if uri.startswith(NEWS) or uri.startswith("branches/xs1/news")}
+    assert items == {f"{NEWS}/2024-01-07-a07.md"}  # its neighbours show its title, which did not change
+    assert "改过的正文" in project.html(f"{NEWS}/2024-01-07-a07/")
+    assert not any(uri.startswith("branches/xs1/") for uri in handed)
+    rewritten = changed(site, before)
+    assert not any(path.startswith("branches/xs1/") for path in rewritten)
+    ledgers = {path for path in written(site) if path.endswith(".docx")}
+    assert "review/worklog/jg1/ledger-2023.docx" in ledgers
+    assert rewritten & ledgers <= {"review/worklog/jg1/ledger-2024.docx"}
