@@ -50,6 +50,12 @@ node_modules/.installed: package-lock.json
 
 node: node_modules/.installed
 
+# Lighthouse for `make bench` only (scripts/bench_lighthouse.py): ~185 MB installed, so it has its own lock and
+# stays out of `npm ci` above, which every test run does. It drives Debian's Chromium, never a downloaded one.
+scripts/lighthouse/node_modules/.installed: scripts/lighthouse/package-lock.json node_modules/.installed
+	npm ci --prefix scripts/lighthouse --no-audit --no-fund --loglevel=error
+	@touch $@
+
 test: install-test chromium node
 	$(BIN)/ruff check plugins scripts tests
 	$(BIN)/ruff format --check plugins scripts tests
@@ -60,9 +66,10 @@ lint: install-test
 	$(BIN)/ruff check --fix plugins scripts tests
 	$(BIN)/ruff format plugins scripts tests
 
-bench: install-test chromium
+bench: install-test chromium scripts/lighthouse/node_modules/.installed
 	$(BIN)/python scripts/bench_site.py --repeat 3  # alternating runs, fastest kept: steadier on a busy machine
 	$(BIN)/python scripts/bench_search.py           # bytes and time to the first result, in Chromium
+	$(BIN)/python scripts/bench_lighthouse.py       # every public page kind on a phone, beside a plain page
 	$(BIN)/python scripts/bench_edit_loop.py -b 10  # serve --dirty on 1,500 items: save to visible
 
 clean:

@@ -62,7 +62,7 @@ class Renderer:
         # List rows are rendered once with links from the site root behind this token, which each page
         # replaces with its own way up ("../../"). Random, so no text from content can contain it.
         self.root_token = f"\x00{secrets.token_hex(8)}\x00"
-        self.rows: dict[tuple[str, bool], str] = {}
+        self.rows: dict[tuple[str, bool, bool], str] = {}
 
     def _context(self, link: Callable[[str], str]) -> dict[str, Any]:
         """What every fragment template may use; `link` makes URLs for the page being rendered."""
@@ -79,12 +79,13 @@ class Renderer:
         """`template` for the page at `page_url`, with what `_context` provides and `context`."""
         up = "../" * page_url.count("/")
         base = self._context(page_link(page_url, self.use_directory_urls))
-        base["row"] = lambda item, show_branch=True: self.row(item, show_branch, up)
+        base["row"] = lambda item, show_branch=True, eager=False: self.row(item, show_branch, up, eager)
         return _env.get_template(template).render(base | context)  # a page's own names win
 
-    def row(self, item: NewsItem, show_branch: bool, up: str) -> Markup:
-        """An item's row in a list, for a page `up` ("../../") below the site root."""
-        key = (item.source, show_branch)
+    def row(self, item: NewsItem, show_branch: bool, up: str, eager: bool = False) -> Markup:
+        """An item's row in a list, for a page `up` ("../../") below the site root; `eager`: a row of
+        the first screenful, whose cover is not lazy-loaded."""
+        key = (item.source, show_branch, eager)
         html = self.rows.get(key)
         if html is None:
 
@@ -92,7 +93,7 @@ class Renderer:
                 return self.root_token + uri_to_url(uri, self.use_directory_urls)
 
             html = self.rows[key] = _env.get_template("row.html").render(
-                **self._context(link), item=item, show_branch=show_branch
+                **self._context(link), item=item, show_branch=show_branch, eager=eager
             )
         return Markup(html.replace(self.root_token, up))
 
@@ -106,10 +107,18 @@ class Renderer:
 
 
 def image_helpers(site: Site, link: Callable[[str], str]) -> dict[str, Callable[..., Any]]:
-    """`picture(path, alt, sizes)` and `full(path)` for templates, with URLs relative to the page."""
+    """`picture(path, alt, sizes, lazy, priority)` and `full(path)` for templates, with URLs relative to
+    the page (`picture_html` says what `lazy` and `priority` do)."""
 
-    def picture(path: str, alt: str, sizes: str = "(max-width: 960px) 100vw, 960px") -> Markup:
-        return Markup(picture_html(site.images[path], alt, link, sizes))  # it escapes every attribute
+    def picture(
+        path: str,
+        alt: str,
+        sizes: str = "(max-width: 960px) 100vw, 960px",
+        lazy: bool = True,
+        priority: bool = False,
+    ) -> Markup:
+        image = site.images[path]
+        return Markup(picture_html(image, alt, link, sizes, lazy=lazy, priority=priority))  # all escaped
 
     def full(path: str) -> str:
         return link(site.images[path].fallback.uri)

@@ -15,8 +15,12 @@ def picture_html(
     sizes: str = "(max-width: 960px) 100vw, 960px",
     lazy: bool = True,
     css_class: str = "",
+    priority: bool = False,
 ) -> str:
-    """`<picture>` with a WebP `<source>` and a JPEG/PNG `<img>`; `css_class` goes on the `<img>`."""
+    """`<picture>` with a WebP `<source>` and a JPEG/PNG `<img>`; `css_class` goes on the `<img>`.
+
+    `lazy`: loaded when scrolled near (for photos below the first screenful: one there, loaded late, is
+    a late largest paint). `priority`: the page's likely largest paint, fetched first (never lazy)."""
     fallback = p.fallback
     attrs = [
         ("src", url_of(fallback.uri)),
@@ -28,7 +32,9 @@ def picture_html(
     ]
     if css_class:
         attrs.append(("class", css_class))
-    if lazy:
+    if priority:
+        attrs.append(("fetchpriority", "high"))
+    elif lazy:
         attrs.append(("loading", "lazy"))
     attrs.append(("decoding", "async"))
     img = "<img " + " ".join(f'{name}="{html.escape(value)}"' for name, value in attrs) + ">"
