@@ -24,13 +24,13 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 serve: install
-	$(BIN)/mkdocs serve --livereload --dirty  # --dirty: only pages whose inputs changed are rebuilt
+	$(BIN)/branches serve  # mkdocs serve --livereload --dirty: only pages whose inputs changed are rebuilt
 
 build: install
 	$(BIN)/mkdocs build --clean
 
 build-internal: install  # the reviewers' edition, into site-internal/ (never upload it)
-	$(BIN)/python -m mkdocs_branches publish --internal
+	$(BIN)/branches publish --internal
 
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.
 chromium:

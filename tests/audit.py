@@ -1,6 +1,6 @@
 """Accessibility (axe-core) and weight of a built site's pages, page kind by page kind.
 
-`test_browser_a11y.py` runs it on the demo and on a fresh site; by hand, on any built site:
+`test_browser_a11y.py` runs it on the demo, `test_new_college.py` on a new college's site; by hand, on any built site:
 
     .venv/bin/python tests/audit.py SITE             # one page of each kind, desktop and phone
     .venv/bin/python tests/audit.py SITE --all       # every page of the site (slow)
@@ -84,8 +84,8 @@ KINDS = [
     Kind("report", "review/reports/*/", editions=("internal",)),
     Kind("worklog", "review/worklog/*/*/", contains="bb-plan--", editions=("internal",)),
     Kind("queue", "review/pending/", editions=("internal",)),
-    Kind("guide", "guide/"),
-    Kind("errors", "errors/"),
+    Kind("guide", "guide/", editions=("internal",)),
+    Kind("errors", "errors/", editions=("internal",)),
     Kind("about", "about/"),
 ]
 

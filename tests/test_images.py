@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs_branches import images
-from mkdocs_branches.cli import check_content
+from mkdocs_branches.commands.check import check_content
 from mkdocs_branches.errors import Severity
 from mkdocs_branches.images import (
     ImageSettings,

@@ -20,7 +20,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from mkdocs_branches.cli import main
+from mkdocs_branches.commands import main
 from mkdocs_branches.docx_import import draft as draft_module
 from mkdocs_branches.docx_import.draft import people_line
 from PIL import Image

@@ -555,15 +555,19 @@ def cell_values(data: bytes) -> list[list[tuple[object, ...]]]:
 
 @pytest.mark.parametrize("name", ["组织生活记录模板.xlsx", "组织生活记录模板.csv"])
 def test_the_template_reads_as_one_example_meeting_and_is_published(name: str, demo_site: Path) -> None:
-    path = ROOT / "docs/files" / name
+    path = ROOT / "plugins/mkdocs_branches/manual/files" / name  # the template that ships with the guide
     problems = Problems()
     found = records.read(path.suffix, path.read_bytes(), name, "jg1", SETTINGS.activity_types, problems)
     assert problems.items == []
     assert [(r.record.line, r.record.type, r.record.expected, r.record.present, r.news) for r in found] == [
         (2, "支委会", 4, 3, "2025-03-12-zhiweihui.md")
     ]
-    assert (demo_site / "files" / name).read_bytes() == path.read_bytes()
-    assert f"files/{name}" in (ROOT / "docs/guide.md").read_text(encoding="utf-8")
+    assert (
+        (demo_site / "files" / name).read_bytes()
+        == path.read_bytes()
+        == (ROOT / "docs/files" / name).read_bytes()
+    )
+    assert f"files/{name}" in (ROOT / "plugins/mkdocs_branches/manual/guide.md").read_text(encoding="utf-8")
 
 
 # --- every visible sheet, two-row headers, any delimiter, each meeting once (issue 23) -------------

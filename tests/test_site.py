@@ -538,7 +538,7 @@ def test_dirty_serve_hands_mkdocs_only_what_changed(college: SiteProject, caplog
     # (the home page here is docs/index.md).
     assert set(plugin.pages) == {
         "news/index.md", "gallery/index.md", "types/index.md", "tags/index.md",
-        "review/index.md", "review/pending.md",
+        "review/index.md", "review/pending.md", "guide.md", "errors.md",
     }  # fmt: skip
     assert {p: p.stat().st_mtime_ns for p in (college.root / "site").rglob("index.html")} == pages
     assert "2024-06-01-typo.md:5: 不认识的键“titel”" in caplog.text

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from mkdocs_branches.cli import Collected, check_content
+from mkdocs_branches.commands.check import check_content
+from mkdocs_branches.commands.common import Collected
 from mkdocs_branches.errors import Severity
 from PIL import Image
 

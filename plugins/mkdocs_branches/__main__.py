@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from .cli import main
+from .commands import main
 
 main(prog_name="python -m mkdocs_branches")

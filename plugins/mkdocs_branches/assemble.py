@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from .errors import Problem, Problems, Severity
 from .images import ImageSettings, Job, check_all, process_all
 from .index import Site, build_site, dead_links, select_published
-from .loader import ReadCache, Settings, load_content, settings_from
+from .loader import ReadCache, Settings, load_content, page_links, settings_from
 from .model import Branch, Content, NewsItem
 from .pages import Build, Edition, Options, place
 from .rules import evaluate
@@ -109,6 +109,7 @@ def check(
             content, replace(options, edition=edition), list_page_size=list_page_size, today=today
         )
         found += left_out.items + place(build, hand_written).problems(docs_dir)
+        found += hand_written_links(root, root / docs_dir, hand_written, build.site).items
     found += told
     return Problems(list(dict.fromkeys(found)))  # each once, though both editions found it
 
@@ -157,6 +158,14 @@ def without_photos(content: Content, left_out: set[str]) -> Content:
         branches={key: branch(b) for key, b in content.branches.items()},
         items=[item(i) for i in content.items],
     )
+
+
+def hand_written_links(root: Path, docs_dir: Path, uris: Iterable[str], site: Site) -> Problems:
+    """What the links of hand-written pages (`docs/`) into the content folder would show: a link to what this
+    edition does not publish becomes its text (`body.rewrite_links`), and is named, as in items."""
+    found, problems = page_links(root, docs_dir, uris, site.content_dir)
+    problems.extend(dead_links(site, found))
+    return problems
 
 
 def _settings(options: Options) -> Settings:

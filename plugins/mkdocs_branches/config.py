@@ -170,6 +170,7 @@ class BranchesConfig(Config):
     # The compliance dashboard (heat map and counts, no records, reports or spreadsheets) in the public
     # edition too, for a college that wants it.
     public_dashboard = Flag(False)
+    publish_guide = Flag(False)  # the editor's guide and the error catalogue in the public edition too
     # Site search: `pagefind` (a small index per page of results, see search.py) or `material` (Material's
     # own search plugin, which must then be listed in `plugins`; one JSON of the whole site per visit).
     search = Choice(("pagefind", "material"), "pagefind")
@@ -177,7 +178,7 @@ class BranchesConfig(Config):
     # Photos: published at these widths as WebP + JPEG (PNG when transparent), metadata removed.
     image_widths = Widths([480, 960, 1600])
     image_quality = Whole(80, 1, 100)
-    image_keep_exif = Flag(False)  # keep camera fields; location (GPS) is always removed
+    image_keep_exif = Flag(False)  # keep camera model and exposure; never location, serial numbers or names
     image_publish_original = Flag(False)
 
     list_page_size = Whole(20, 1)

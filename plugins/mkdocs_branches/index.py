@@ -108,15 +108,19 @@ def select_published(
     return published, problems
 
 
-def dead_links(site: Site) -> Problems:
+Links = tuple[tuple[str, int], ...]  # content paths linked to, with the line of each link
+
+
+def dead_links(site: Site, pages: list[tuple[str, Links]] | None = None) -> Problems:
     """Links in what is shown to content files this edition does not publish (a draft, an attachment):
-    shown as plain text (`body.rewrite_links`), each named in a warning."""
+    shown as plain text (`body.rewrite_links`), each named in a warning. `pages`: those of other pages
+    (hand-written ones) instead of the items' and brand pages'."""
     problems = Problems()
     shown = {i.source for i in site.items} | {b.source for b in site.branches}
     shown |= {f"{site.content_dir}/{path}" for path in site.photo_uris}
-    for source, links in [(i.source, i.links) for i in site.items] + [
-        (b.source, b.links) for b in site.branches
-    ]:
+    if pages is None:
+        pages = [(i.source, i.links) for i in site.items] + [(b.source, b.links) for b in site.branches]
+    for source, links in pages:
         for target, line in links:
             if target in shown:
                 continue

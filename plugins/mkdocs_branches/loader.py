@@ -14,8 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import cast
 from urllib.parse import unquote
 
-from . import personal, plans, records, safety, schema
-from .body import TARGET
+from . import links, personal, plans, records, safety, schema
 from .config import ActivityType
 from .dates import DateError, When, split_file_stem
 from .errors import Problem, Problems
@@ -26,8 +25,7 @@ from .urls import photo_uri
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif"}
 _MARKDOWN_SUFFIXES = ("md", "markdown", "mdown", "mkd")
-_MD_LINK = re.compile(r"(?<!!)\[[^\]]*\]" + TARGET)
-_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]" + TARGET)
+_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]" + links.TARGET)
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,9 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
         folder = entry / "records"
         if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
             # Linked on every load, not remembered: the item named may have changed or gone.
-            linked = (records.link(recorded, own, problems) for recorded in reader.meetings(branch.id, folder))
+            linked = (
+                records.link(recorded, own, problems) for recorded in reader.meetings(branch.id, folder)
+            )
             content.records += records.once((r for r in linked if r is not None), problems)
         folder = entry / "plans"
         if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
@@ -116,7 +116,43 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
     for stale in set(reader.cache) - reader.seen:
         del reader.cache[stale]
     _name_clashes(content, settings.content_dir, problems)
+    _sync_copies(content, problems)
     return content, problems
+
+
+# Copies that sync tools and file managers leave: (1), 冲突副本, Syncthing's .sync-conflict-…, Dropbox's and
+# Nextcloud's (… conflicted copy …), OneDrive's -DESKTOP-…, Windows' " - 副本", macOS' " copy".
+_CONFLICT = re.compile(
+    r"^(?P<base>.+?)(?:\s*[(（][^()（）]*(?:冲突|conflict)[^()（）]*[)）]|[-_ .]*冲突副本.*"
+    r"|\.sync-conflict-\d{8}-\d{6}(?:-[A-Za-z0-9]+)?|[-_ ]conflict(?:ed)?[-_ ].*)$",
+    re.IGNORECASE,
+)
+_COPY = re.compile(
+    r"^(?P<base>.+?)(?:\s*[(（]\s*\d{1,2}\s*[)）]|\s*-?\s*(?:的?副本|copy)(?:\s*[(（]?\d{1,2}[)）]?)?"
+    r"|-(?:DESKTOP|LAPTOP)-[A-Z0-9]+)$",
+    re.IGNORECASE,
+)
+
+
+def _sync_copies(content: Content, problems: Problems) -> None:
+    """News files that look like copies a sync tool left of another one: they would publish it twice."""
+    stems = {(i.branch_id, i.slug): i for i in content.items}
+    for item in content.items:
+        conflict, copy = _CONFLICT.match(item.slug), _COPY.match(item.slug)
+        match = conflict or copy
+        original = stems.get((item.branch_id, match["base"].strip())) if match else None
+        if original is not None and original is not item:
+            problems.warning(
+                item.source,
+                f"这个文件像是同步软件或复制留下的副本，和“{original.source.rsplit('/', 1)[1]}”可能是同一条新闻，会在网站上出现两次",
+                "请打开两个文件比较，留下正确的那个，删掉另一个（或移到 branches 以外的地方）；如果确实是两条新闻，请给这个文件改个名字",
+            )
+        elif conflict:
+            problems.warning(
+                item.source,
+                "文件名里有“冲突副本”（conflict），像是同步软件在两人同时修改时留下的冲突副本",
+                "请找到它的原文件比较，留下正确的那个，删掉另一个；如果不是副本，请给这个文件改个名字",
+            )
 
 
 def _name_clashes(content: Content, content_dir: str, problems: Problems) -> None:
@@ -346,6 +382,15 @@ class _Reader:
             return None
         news = path.parent
         photos = self._photos(news, path.stem, values, doc.body, doc.body_line, shown)
+        reviewer = get("reviewer", "")
+        if reviewer and not schema.names_a_reviewer(reviewer):
+            self.problems.warning(
+                shown,
+                f"“审核”写的是“{reviewer}”，这不是审核人的姓名，这条新闻按还没有审核处理",
+                "审核通过后，把它换成审核人的姓名，例如“审核: 张明”；还没有审核就先不写这一行",
+                values["reviewer"].line,
+            )
+            reviewer = ""
         cover = None
         if "cover" in values:
             cover = self.image_path(news, get("cover"), shown, values["cover"].line, news / path.stem)
@@ -360,7 +405,7 @@ class _Reader:
             author=get("author", ""),
             photographer=get("photographer", ""),
             editor=get("editor", ""),
-            reviewer=get("reviewer", ""),
+            reviewer=reviewer,
             status=get("status", "published"),
             cover=cover or (photos[0].path if photos else None),
             photos=photos,
@@ -576,21 +621,21 @@ class _Reader:
         """Files of the content folder a Markdown body links to (`[上一次](2024-03-01-x.md)`), as paths
         relative to the site's folder with their lines; a link to nothing there is a problem."""
         found = []
-        for m in _MD_LINK.finditer(body):
-            src = unquote(m["src"]).split("#", 1)[0].split("?", 1)[0]
+        for written, at in links.targets(body):
+            src = unquote(written).split("#", 1)[0].split("?", 1)[0]
             if not src or ":" in src or src.startswith(("/", "//")):
                 continue  # an address (https:, mailto:), an anchor, a path from the site's root
             path = Path(os.path.normpath(folder / src))
             if not safety.within(path, self.base):
                 continue  # a hand-written page: MkDocs checks those links
-            line = body_line + body.count("\n", 0, m.start())
+            line = body_line + body.count("\n", 0, at)
             self.touch(path)
             if safety.exists(path):
                 found.append((self.rel(path), line))
             else:
                 self.problems.error(
                     shown,
-                    f"正文里链接的“{m['src']}”找不到",
+                    f"正文里链接的“{written}”找不到",
                     "请检查文件名（包括大小写）；链接别的新闻时，写那条新闻的文件名，例如 2024-03-13-zhiweihui.md",
                     line,
                 )
@@ -670,3 +715,40 @@ def _getter(values: dict[str, schema.Value]):
         return values[name].value if name in values else default
 
     return get
+
+
+def page_links(
+    root: Path, docs_dir: Path, uris: Iterable[str], content_dir: str
+) -> tuple[list[tuple[str, tuple[tuple[str, int], ...]]], Problems]:
+    """Links from hand-written pages (`docs/`, URIs `uris`) into the content folder, in every form: the
+    content paths with their lines, page by page, and a problem for each link to nothing there."""
+    problems = Problems()
+    base = root / content_dir
+    found = []
+    for uri in uris:
+        page = docs_dir / uri
+        shown = safety.shown(page, root)
+        try:
+            text = page.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            continue
+        links_in_page = []
+        for written, at in links.targets(text):
+            src = unquote(written).split("#", 1)[0].split("?", 1)[0]
+            if not src or ":" in src or src.startswith("/"):
+                continue
+            path = Path(os.path.normpath(page.parent / src))
+            if not safety.within(path, base):
+                continue
+            line = text.count("\n", 0, at) + 1
+            if safety.exists(path):
+                links_in_page.append((path.relative_to(root).as_posix(), line))
+            else:
+                problems.warning(
+                    shown,
+                    f"链接的“{written}”找不到，这个链接在网站上会变成普通文字",
+                    "链接新闻时，写从这个页面到新闻文件的路径，例如 ../branches/jg1/news/2024-03-13-zhiweihui.md；请检查文件名（包括大小写）",
+                    line,
+                )
+        found.append((shown, tuple(links_in_page)))
+    return found, problems

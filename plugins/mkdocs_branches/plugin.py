@@ -22,12 +22,15 @@ from mkdocs.structure.pages import Page
 from watchdog.observers.api import BaseObserver
 
 from . import safety
-from .assemble import assemble
+from .assemble import assemble, hand_written_links
+from .body import rewrite_links
 from .chrome import Chrome
 from .config import BranchesConfig, activity_types, describe
+from .console import tolerate_any_text
 from .dirty import MemoryBytecodeCache, Outputs, watch
 from .errors import Problems, Severity, summary
 from .images import ImageSettings
+from .images import hand_written as hand_written_images
 from .incremental import Stamps, stamp
 from .loader import ReadCache
 from .navigation import lift_lone_pages, without
@@ -37,7 +40,7 @@ from .pages.data import SCRIPTS, stylesheets
 from .pages.preview import ERRORS_URI, still_serving
 from .pages.review import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
-from .safety import site_dir_problem
+from .safety import content_dir_problem, site_dir_problem
 from .site_search import SiteSearch
 from .urls import uri_to_url
 
@@ -65,6 +68,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.search = SiteSearch()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        tolerate_any_text()  # `mkdocs build` on a GBK console: a file name with an emoji must not stop it
         self.command = command
         self.dirty = dirty
         # Only `serve` owns its site folder: there, unchanged outputs are not even handed to MkDocs.
@@ -86,8 +90,12 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if self.config_errors:
             raise PluginError("\n".join(self.config_errors))
         self.root = Path(config.config_file_path or ".").resolve().parent
+        self.docs_name = docs_name(config)
         # MkDocs empties the site folder after `on_config`: refuse one that holds or is a source folder.
-        problem = site_dir_problem(Path(config.site_dir), self.root, self.config.content_dir, config.docs_dir)
+        # Content under docs/ would be published by MkDocs itself, past review.
+        problem = content_dir_problem(
+            self.root, self.config.content_dir, config.docs_dir
+        ) or site_dir_problem(Path(config.site_dir), self.root, self.config.content_dir, config.docs_dir)
         if problem:
             raise PluginError(problem)
         if self.dirty and config.config_file_path and os.path.isfile(config.config_file_path):
@@ -136,6 +144,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             branch_types=tuple(self.config.branch_types),
             types=tuple(activity_types(self.config.activity_types)),
             public_dashboard=self.config.public_dashboard,
+            publish_guide=self.config.publish_guide,
             serving=self.command == "serve",
         )
 
@@ -203,8 +212,11 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.outputs.start(self.dirty, self.keep, generation)
         self.pages: dict[str, GeneratedPage] = {}  # generated pages MkDocs will render, by URI
         self.extending: dict[str, GeneratedPage] = {}  # hand-written pages they add to
+        problems.extend(hand_written_links(self.root, Path(config.docs_dir), hand_written(files), build.site))
         self._add_pages(files, config, build, problems)
         for data in data_files(build):
+            if files.get_file_from_path(data.uri) is not None:
+                continue  # a hand-written file of `docs/` at that address wins (the register's template)
             self.outputs.data(
                 files,
                 config,
@@ -213,6 +225,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 content=partial(data.content, build),
                 fingerprint=partial(data.fingerprint, build),
             )
+        problems.extend(self._strip_pictures(files, config))
         errors = config.extra["branches_links"]["errors"]
         _report(problems, errors and (config.site_url or "") + errors)
         self.files = files
@@ -235,6 +248,25 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             if self.outputs.page(files, config, page.uri, page.in_nav, partial(page.fingerprint, build)):
                 self.pages[page.uri] = page
 
+    def _strip_pictures(self, files: Files, config: MkDocsConfig) -> Problems:
+        """The pictures of `docs/` go out without personal metadata, or not at all."""
+        docs_dir = Path(config.docs_dir)
+        docs = [
+            f
+            for f in files
+            if f.abs_src_path
+            and hand_written_images.is_picture(f.src_uri)
+            and Path(f.abs_src_path) == docs_dir / f.src_uri  # not the theme's (favicon) or ours
+        ]
+        published, problems = hand_written_images.publish(
+            docs_dir, [f.src_uri for f in docs], docs_name(config), self.config.image_keep_exif
+        )
+        for file in docs:
+            files.remove(file)
+            if file.src_uri in published:
+                files.append(File.generated(config, file.src_uri, content=published[file.src_uri]))
+        return problems
+
     @event_priority(50)  # before Material's search plugin writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.outputs.finish(config)
@@ -249,8 +281,11 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if isinstance(page.meta.get("title"), str):
             page.meta["title"] = html.escape(page.meta["title"])
         ours = self.pages.get(page.file.src_uri)
-        if ours is None:
-            return markdown
+        if ours is None:  # a hand-written page: its links into the content folder, as an item's are
+            source = f"{self.docs_name}/{page.file.src_uri}"
+            return rewrite_links(
+                markdown, source, page.file.src_uri, self.build.targets, self.config.content_dir
+            )[0]
         page.meta["title"] = html.escape(ours.title)
         meta = ours.meta(self.build)
         if "feed" in meta:

@@ -78,6 +78,23 @@ def sources(root: Path, content_dir: str, docs_dir: str | Path) -> list[tuple[st
     return [(name, path) for name, path in zip(names, real, strict=True) if path is not None]
 
 
+def content_dir_problem(root: Path, content_dir: str, docs_dir: str | Path) -> str | None:
+    """Why the content folder cannot be read where it is, or None. MkDocs publishes every file of `docs/` as
+    it is: content there would go out unreviewed (drafts as pages, registers as files), past 先审后发."""
+    content, docs, home = resolve(root / content_dir), resolve(Path(docs_dir)), resolve(root)
+    if content is None or docs is None or home is None:
+        return f"内容文件夹“{content_dir}”的路径不对（太长，或是绕成圈的快捷方式）。请写 mkdocs.yml 旁边的一个文件夹，例如 branches"
+    hint = (
+        "docs 里的每个文件都会原样发布到网站上，草稿、未审核的新闻和会议记录就会被公开。"
+        "请把内容文件夹移到 docs 外面、和 mkdocs.yml 放在一起（例如 branches），并把 mkdocs.yml 里的 content_dir 改成它"
+    )
+    if within(content, docs):
+        return f"内容文件夹“{content_dir}”不能放在页面文件夹 docs 里面：{hint}"
+    if within(docs, content):
+        return f"页面文件夹 docs 不能放在内容文件夹“{content_dir}”里面：{hint}"
+    return None
+
+
 _SITE_HINT = "生成网站时会先清空网站文件夹，放在那里的文件都会被删掉。请换一个单独的文件夹，例如默认的 site"
 
 

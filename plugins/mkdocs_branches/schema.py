@@ -107,6 +107,46 @@ def photo_list(value: object) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
+# What editors write in 审核 when nobody has reviewed the item yet: it must not publish it (先审后发).
+_NOBODY_EXACT = {
+    "无",
+    "否",
+    "空",
+    "缺",
+    "略",
+    "不详",
+    "未知",
+    "没有",
+    "暂无",
+    "x",
+    "xx",
+    "tbd",
+    "todo",
+    "na",
+    "n/a",
+    "none",
+    "null",
+    "nil",
+    "nobody",
+    "pending",
+    "no",
+}
+_NOBODY_START = re.compile(r"^(?:待|未|尚未|暂未|暂无|还没|还未|没有|无人|无需|不需|不用|需|拟)")
+_NOBODY_ANYWHERE = re.compile(
+    r"待定|待审|未审|待确认|未确认|待填|待补|审核中|审核人|姓名|某某|填写|[x×＊*？?]{2,}", re.IGNORECASE
+)
+_NOT_NAME_CHARS = re.compile(r"[\s()（）\[\]【】<>《》“”\"'‘’：:，,。.、/\\_~～·…-]+")
+
+
+def names_a_reviewer(value: str) -> bool:
+    """Whether a 审核 value names who reviewed the item, rather than saying nobody has yet (待定, 未审核,
+    无, ×××, 审核人姓名 …). Precision favours publishing nothing unreviewed: such words never name a person."""
+    bare = _NOT_NAME_CHARS.sub("", value).lower()
+    if not bare or set(bare) <= set("-—－？?x×*＊"):
+        return False
+    return not (bare in _NOBODY_EXACT or _NOBODY_START.match(bare) or _NOBODY_ANYWHERE.search(bare))
+
+
 _YES = {"true", "yes", "y", "是", "已核对", "核对过", "对"}
 _NO = {"false", "no", "n", "否", "未核对", "不是"}
 
@@ -221,7 +261,6 @@ RECORD_FIELDS = (
     Field("news", "新闻", text),
     Field("note", "备注", text),
 )
-
 
 # A plan of organisational life (`branches/<id>/plans/`): one of month or date is required (`plans.read`).
 PLAN_FIELDS = (

@@ -66,7 +66,9 @@ BUCKETS = 64  # a word's file is the code point of its first character modulo th
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(f"[{_HAN}]{{2,8}}")
 _SIGNATURE = b"pagefind_dcd"  # what a decompressed Pagefind file starts with
-INSTALL_HINT = "请在网站的 Python 环境里运行：pip install 'pagefind[extended]'（或运行 make install）"
+INSTALL_HINT = (
+    '请在网站的 Python 环境里运行：py -m pip install "pagefind[extended]"（macOS、Linux 用 python3 -m pip）'
+)
 
 
 class SearchError(Exception):

@@ -1,6 +1,7 @@
 """Metadata of published photos: which EXIF fields go out, and originals stripped byte for byte.
 
-Location (GPS) is never published; maker notes neither. Other EXIF fields only with `keep_exif`.
+Location (GPS) is never published; maker notes, serial numbers and names of people neither. Other EXIF
+fields (camera and lens model, exposure, the time taken) only with `keep_exif`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _MAKER_NOTE = 0x927C
+# Fields that name or identify a person or a device, dropped even with `keep`: Artist, HostComputer,
+# Copyright, XP comment/author, user comment, camera owner, body and lens serial numbers, image unique id.
+_PERSONAL = (0x013B, 0x013C, 0x8298, 0x9C9C, 0x9C9D, 0x9C9F)
+_PERSONAL_EXIF = (_MAKER_NOTE, 0x9286, 0xA420, 0xA430, 0xA431, 0xA435)
 
 
 def exif_bytes(raw: bytes | None, keep: bool, orientation: int) -> bytes:
@@ -26,8 +31,12 @@ def exif_bytes(raw: bytes | None, keep: bool, orientation: int) -> bytes:
             exif.load(raw)
             exif.pop(_GPS_IFD, None)
             exif.pop(ORIENTATION, None)
+            for tag in _PERSONAL:
+                exif.pop(tag, None)
             if _EXIF_IFD in exif:
-                exif.get_ifd(_EXIF_IFD).pop(_MAKER_NOTE, None)
+                ifd = exif.get_ifd(_EXIF_IFD)
+                for tag in _PERSONAL_EXIF:
+                    ifd.pop(tag, None)
         except Exception:
             exif = Image.Exif()
     if orientation != 1:
@@ -138,3 +147,48 @@ def strip_png(data: bytes, exif: bytes) -> bytes:
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
     return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+
+def strip_webp(data: bytes) -> bytes:
+    """A WebP's bytes without its EXIF and XMP chunks (the pixels untouched)."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise ValueError("not a WebP")
+    out, pos = [], 12
+    while pos + 8 <= len(data):
+        kind, length = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        end = pos + 8 + length + (length & 1)
+        if end > len(data):
+            raise ValueError("truncated")
+        chunk = data[pos:end]
+        if kind == b"VP8X":  # its flags say which chunks follow: EXIF (0x08) and XMP (0x04) no longer do
+            chunk = chunk[:8] + bytes((chunk[8] & ~0x0C,)) + chunk[9:]
+        if kind not in (b"EXIF", b"XMP "):
+            out.append(chunk)
+        pos = end
+    body = b"WEBP" + b"".join(out)
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
+def published_bytes(data: bytes, keep: bool) -> bytes | None:
+    """An image file as it may be published when the photo pipeline does not make its renditions (a picture
+    on a hand-written page): JPEG, PNG and WebP without metadata, their pixels untouched (a JPEG keeps its
+    orientation); GIF, SVG and icons as they are (they hold no camera data). None: a photo format that
+    cannot be published without being converted (HEIC, TIFF, AVIF …), or a file that is damaged."""
+    import io
+
+    try:
+        if data[:2] == b"\xff\xd8":
+            with Image.open(io.BytesIO(data)) as img:
+                exif = img.getexif()
+                orientation = exif.get(ORIENTATION, 1)
+                raw = img.info.get("exif")
+            return strip_jpeg(data, exif_bytes(raw, keep, orientation if orientation in range(1, 9) else 1))
+        if data.startswith(_PNG_SIGNATURE):
+            return strip_png(data, b"")
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return strip_webp(data)
+    except (ValueError, OSError):
+        return None
+    if data[:6] in (b"GIF87a", b"GIF89a") or data[:2] == b"BM" or data[:4] == b"\x00\x00\x01\x00":
+        return data
+    return None

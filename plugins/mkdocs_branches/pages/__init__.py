@@ -6,6 +6,7 @@
 - `review`: the compliance dashboard, brand reports, their spreadsheets, the review queue;
 - `worklog`: each branch's 工作纪实 per year (plan against what was done) and its 台账 in Word;
 - `data`: files that are not pages (stylesheets, published photos, feeds);
+- `manual`: the editor's guide and the error catalogue that ship with the plugin;
 - `preview`: in `mkdocs serve` only, the content errors and the list the banner on every page reads.
 
 `base` says what a page kind is. A new kind is a class in its family's module, a template in
@@ -22,6 +23,7 @@ from .base import Build, Edition, GeneratedPage, Options
 from .branch import BranchGallery, BranchHome, ItemPage, Timeline
 from .data import Asset, DataFile, Feed, PhotoFile
 from .lists import Directory, GalleryPage, ListPage
+from .manual import ManualFile, ManualPage
 from .preview import ErrorList, PreviewErrors
 from .review import ActivitySheet, BranchReview, Dashboard, Queue, Report, SummarySheet
 from .site import Home
@@ -55,6 +57,7 @@ def site_pages(build: Build) -> tuple[list[GeneratedPage], set[str]]:
     pages += [Report.of(branch, site) for branch in site.branches]
     pages += WorklogPage.every(build)
     pages += [Queue(), PreviewErrors()]
+    pages += ManualPage.every()
     shown = [page for page in pages if page.in_edition(build.options)]
     return shown, {page.uri for page in pages if not page.in_edition(build.options)}
 
@@ -62,7 +65,7 @@ def site_pages(build: Build) -> tuple[list[GeneratedPage], set[str]]:
 def data_files(build: Build) -> list[DataFile]:
     """Every file of the build's edition that is not a page."""
     files: list[DataFile] = [*PhotoFile.every(build), *Asset.every()]
-    files += [ActivitySheet(), SummarySheet(), *Feed.every(build)]
+    files += [ActivitySheet(), SummarySheet(), *Feed.every(build), *ManualFile.every(build)]
     files += LedgerFile.every(build) if build.options.internal else []
     files += [ErrorList()] if build.options.serving else []
     return [file for file in files if build.options.edition in file.editions]
@@ -100,6 +103,8 @@ def place(build: Build, hand_written: Mapping[str, str]) -> Placement:
     for page in pages:
         if page.uri in hand_written and page.extends_hand_written:
             placement.extending.append(page)
+        elif page.yields_to_hand_written and (page.uri in hand_written or build.url(page.uri) in by_url):
+            continue
         elif page.uri in hand_written:
             placement.clashing.append((page, page.uri))
         elif build.url(page.uri) in by_url:

@@ -76,6 +76,7 @@ class Options:
     branch_types: tuple[str, ...] = ()
     types: tuple[ActivityType, ...] = ()
     public_dashboard: bool = False  # the dashboard in the public edition too
+    publish_guide: bool = False  # the editor's guide and error catalogue in the public edition too
     serving: bool = False  # `mkdocs serve`: content errors are shown on the site instead of stopping it
 
     @property
@@ -178,6 +179,8 @@ class GeneratedPage:
     ] = ()  # parts of Material's page to leave out (`toc`: room for wide tables)
     # True: a hand-written page at `uri` is kept, and this page's content is added after its own.
     extends_hand_written: ClassVar[bool] = False
+    # True: a hand-written page at `uri` (or at its URL) is kept instead of this one.
+    yields_to_hand_written: ClassVar[bool] = False
 
     def in_edition(self, options: Options) -> bool:
         return options.edition in self.editions
