@@ -80,7 +80,7 @@ def test_dashboard_csv_counts_published_items_per_period(
     detail = branch_year.html("review/branches/jg1/")
     assert 'data-period="2024-03"' in detail and "未达标" in detail and "进行中" in detail
     report = branch_year.html("review/reports/jg1/")
-    assert "品牌建设报告" in report and "print.css" in report
+    assert "品牌建设报告" in report and "branches-review.css" in report  # with print.css's A4 page
 
 
 def html_pages(site: Path) -> dict[str, str]:

@@ -371,11 +371,14 @@ def test_pages_link_only_the_scripts_and_styles_they_use(college: SiteProject) -
     def assets(url: str) -> set[str]:
         return set(re.findall(r'(?:href|src)="[./]*(assets/branches/[^"]+)"', college.html(url)))
 
-    common = {"assets/branches/branches.css", "assets/branches/print.css", "assets/branches/search.css"}
-    common.add("assets/branches/search.js")
-    lightbox = {"assets/branches/lightbox.css", "assets/branches/lightbox.js"}
-    for env, review in (({}, set()), ({"BRANCHES_EDITION": "internal"}, {"assets/branches/review.css"})):
+    # One stylesheet (each one more holds a phone's first paint back), the review styles in the internal one's.
+    lightbox = {"assets/branches/lightbox.js"}
+    for env, style in (({}, "branches.css"), ({"BRANCHES_EDITION": "internal"}, "branches-review.css")):
+        common, review = {"assets/branches/search.js", f"assets/branches/{style}"}, set()
         assert college.build(env=env).returncode == 0
+        css = (college.root / "site/assets/branches" / style).read_text(encoding="utf-8")
+        assert ".bb-lightbox{" in css and "@page" in css and ".bb-search__filters{" in css
+        assert (".bb-attendance" in css) == (style == "branches-review.css")
         assert assets("branches/jg1/news/2024-06-01-photos/") == common | review | lightbox
         assert assets("gallery/") == common | review | lightbox
         assert assets("branches/jg1/news/2024-03-13-zhiweihui/") == common | review
