@@ -4,8 +4,9 @@ Generates a corpus (default 60 branches × 150 items), starts `mkdocs serve --di
 waits for the first full build, then edits one item's text, adds one new item, and adds one
 back-dated item, and times each from the file write until the served page shows it (the edit twice:
 the second while the search index of the first is being rebuilt). Each line
-also gives MkDocs' own "built in" time; the rest is the file watcher (it polls every 0.5 s). For the
-edit, it also times until the search index (rebuilt in the background) has followed.
+also gives MkDocs' own "built in" time; the rest is the file watcher (native change notices: at once)
+and MkDocs' 0.1 s wait for saves to settle. For the edit, it also times until the search index (rebuilt
+in the background) has followed. `make bench` runs it on 1,500 items (`-b 10`).
 
     python scripts/bench_edit_loop.py             # 9,000 items
     python scripts/bench_edit_loop.py -b 8 -n 20  # quick

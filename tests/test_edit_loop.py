@@ -4,6 +4,7 @@ what changed (issue 24). Asserted on the pages rendered and the files written, n
 from __future__ import annotations
 
 import time
+import zipfile
 from pathlib import Path
 
 from conftest import SiteProject
@@ -23,6 +24,11 @@ def serve_rebuild(project: SiteProject, startup: bool = False):
     return config.plugins["branches"]
 
 
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as docx:
+        return docx.read("word/document.xml").decode("utf-8")
+
+
 def written(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 
@@ -37,7 +43,9 @@ def make(tmp_path: Path) -> SiteProject:
     project.branch("jg1", "name: 第一支部\nbrand: 红色引擎")
     project.branch("xs1", "name: 学生支部\nbrand: 青春")
     for day in range(1, 20, 2):
-        project.item("jg1", f"2024-01-{day:02d}-a{day:02d}.md", f"title: 一月{day}日\ntype: 支委会\nreviewer: 王芳")
+        project.item(
+            "jg1", f"2024-01-{day:02d}-a{day:02d}.md", f"title: 一月{day}日\ntype: 支委会\nreviewer: 王芳"
+        )
     project.item("jg1", "2023-05-01-old.md", "title: 去年五月\ntype: 支委会\nreviewer: 王芳")
     project.item("xs1", "2024-01-02-x.md", "title: 学生一月\ntype: 党课\nreviewer: 王芳")
     return project
@@ -86,3 +94,26 @@ def test_an_edit_hands_mkdocs_its_page_and_what_shows_it(tmp_path: Path) -> None
     ledgers = {path for path in written(site) if path.endswith(".docx")}
     assert "review/worklog/jg1/ledger-2023.docx" in ledgers
     assert rewritten & ledgers <= {"review/worklog/jg1/ledger-2024.docx"}
+
+
+def test_a_branchs_review_pages_follow_its_items_and_only_its(tmp_path: Path) -> None:
+    """The review pages and 台账 keep last build's digest while their branch is unchanged (`Stamps.kept`):
+    a retitled item shows on its branch's review page and 台账 at once, another branch's stay as written."""
+    project = make(tmp_path)
+    serve_rebuild(project, startup=True)
+    site = project.root / "site"
+    ledger = site / "review/worklog/jg1/ledger-2024.docx"
+    assert "一月7日" in project.html("review/branches/jg1/") and "一月7日" in docx_text(ledger)
+    before = written(site)
+    time.sleep(0.02)
+    project.item("jg1", "2024-01-07-a07.md", "title: 一月七日（改）\ntype: 支委会\nreviewer: 王芳")
+    serve_rebuild(project)
+    assert "一月七日（改）" in project.html("review/branches/jg1/")
+    assert "一月七日（改）" in docx_text(ledger)
+    rewritten = changed(site, before)
+    assert "review/branches/jg1/index.html" in rewritten
+    assert not any("xs1" in path for path in rewritten)
+    time.sleep(0.02)
+    before = written(site)
+    serve_rebuild(project)  # nothing changed: no page or 台账 written (MkDocs writes its 404 page anyway)
+    assert {p for p in changed(site, before) if p.endswith((".html", ".docx"))} <= {"404.html"}

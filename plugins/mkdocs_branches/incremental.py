@@ -9,7 +9,7 @@ each output was last written with; an output whose fingerprint is unchanged need
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .images import Processed
 from .model import Branch, NewsItem
@@ -29,6 +29,7 @@ class Stamps:
         self.items: dict[str, str] = {}  # item.source → digest
         self.branches: dict[str, str] = {}  # branch.id → digest
         self._memo: dict[str, tuple[object, tuple[Processed | None, ...], str]] = {}
+        self._kept: dict[str, tuple[object, str]] = {}  # output URI → (what it was made of, its digest)
 
     def update(
         self, items: Iterable[NewsItem], branches: Iterable[Branch], images: dict[str, Processed]
@@ -46,6 +47,15 @@ class Stamps:
         self.items = {i.source: digest(i.source, i, [i.cover, *(p.path for p in i.photos)]) for i in items}
         self.branches = {b.id: digest(b.source, b, [b.logo, *b.images]) for b in branches}
         self._memo = fresh
+
+    def kept(self, uri: str, inputs: object, digest: Callable[[], str]) -> str:
+        """`digest()` of the output at `uri`, or the last build's when `inputs` (cheap to compare: digests,
+        small records) equal the last build's: outputs that summarise a whole branch (the review pages,
+        the 台账) are digested again only when that branch changed."""
+        last = self._kept.get(uri)
+        if last is None or last[0] != inputs:
+            last = self._kept[uri] = (inputs, digest())
+        return last[1]
 
     def of(self, items: Sequence[NewsItem]) -> list[tuple[str, str]]:
         """What a list of items shows: each item's digest and its branch's (a row shows the brand)."""

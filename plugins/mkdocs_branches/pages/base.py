@@ -129,6 +129,30 @@ class Build:
         return by_branch
 
     @cached_property
+    def branch_inputs(self) -> dict[str, tuple[object, ...]]:
+        """Everything a branch's review pages and 台账 are made of, by branch id, cheap to compare with the
+        last build's (`Stamps.kept`): the digests of the branch and its items, its records and plans, and
+        what every branch's review shares (settings, build date, the years judged)."""
+        records: dict[str, list[MeetingRecord]] = {}
+        for record in self.content.records:
+            records.setdefault(record.branch_id, []).append(record)
+        plans: dict[str, list[PlannedActivity]] = {}
+        for plan in self.content.plans:
+            plans.setdefault(plan.branch_id, []).append(plan)
+        shared = (self.options, self.review.build_date, tuple(self.years_judged))
+        stamps = self.stamps
+        return {
+            b.id: (
+                shared,
+                stamps.branches.get(b.id),
+                tuple(stamps.items.get(i.source) for i in self.site.by_branch[b.id]),
+                tuple(records.get(b.id, ())),
+                tuple(plans.get(b.id, ())),
+            )
+            for b in self.site.branches
+        }
+
+    @cached_property
     def years_judged(self) -> list[int]:
         return years_judged(self.review)
 

@@ -108,10 +108,20 @@ class Dashboard(GeneratedPage):
         return super().in_edition(options) or options.public_dashboard
 
     def fingerprint(self, build: Build) -> str:
-        r = build.review
-        held = Counter((m.branch_id, m.day.year, m.day.month) for m in r.meetings)
-        shown = (r.results, sorted(held.items()), r.completeness, years_judged(r), r.build_date, build.plans)
-        return stamp("dashboard", self.year, build.stamps.branches, shown)
+        def digest() -> str:
+            r = build.review
+            held = Counter((m.branch_id, m.day.year, m.day.month) for m in r.meetings)
+            shown = (
+                r.results,
+                sorted(held.items()),
+                r.completeness,
+                build.years_judged,
+                r.build_date,
+                build.plans,
+            )
+            return stamp("dashboard", self.year, build.stamps.branches, shown)
+
+        return build.stamps.kept(self.uri, (self.year, build.branch_inputs, tuple(build.plans)), digest)
 
     def render(self, build: Build, html: str, url: str) -> str:
         review = build.review
@@ -150,6 +160,9 @@ class BranchReview(BranchPage):
         return cls(uri=detail_uri(branch.id), title=f"{branch.brand} · 组织生活详情", branch=branch)
 
     def fingerprint(self, build: Build) -> str:
+        return build.stamps.kept(self.uri, build.branch_inputs[self.branch.id], lambda: self._digest(build))
+
+    def _digest(self, build: Build) -> str:
         items, records = _of_branch(build, self.branch.id)
         results = build.results.get(self.branch.id, [])
         return self._stamp(

@@ -106,6 +106,9 @@ class WorklogPage(BranchPage):
         ]
 
     def fingerprint(self, build: Build) -> str:
+        return build.stamps.kept(self.uri, build.branch_inputs[self.branch.id], lambda: self._digest(build))
+
+    def _digest(self, build: Build) -> str:
         log = of_year(build, self.branch.id, self.year)
         items = [m.item for e in log.entries for m in e.meetings if m.item]
         items += [m.item for m in log.unplanned if m.item]
@@ -147,6 +150,9 @@ class LedgerFile(DataFile):
         ]
 
     def fingerprint(self, build: Build) -> str | None:
+        return build.stamps.kept(self.uri, build.branch_inputs[self.branch.id], lambda: self._digest(build))
+
+    def _digest(self, build: Build) -> str:
         log = of_year(build, self.branch.id, self.year)
         records = [r for r in build.records.get(self.branch.id, []) if r.when.date.year == self.year]
         results = build.results.get(self.branch.id, [])
