@@ -727,6 +727,19 @@ def test_picture_html_escapes_everything() -> None:
     assert "loading=" not in html and 'alt="a&amp;b"' in html
 
 
+def test_picture_html_for_a_fixed_size_and_the_largest_paint() -> None:
+    # 150 CSS pixels are at most 450 device pixels: the 480-wide renditions are enough.
+    thumb = picture_html(sample(), "", str, sizes="150px")
+    assert "960w" not in thumb and "1600w" not in thumb and thumb.count("480w") == 2
+    assert "960w" not in picture_html(sample(), "", str, sizes="6rem")
+    medium = picture_html(sample(), "", str, sizes="300px")  # 900 device pixels: up to 960
+    assert medium.count("960w") == 2 and "1600w" not in medium
+    assert picture_html(sample(), "", str, sizes="400px").count("1600w") == 2  # 1,200: up to 1600
+    assert picture_html(sample(), "", str, sizes="(max-width: 600px) 50vw, 240px").count("1600w") == 2
+    first = picture_html(sample(), "", str, priority=True)
+    assert 'fetchpriority="high"' in first and "loading=" not in first
+
+
 def test_processed_helpers() -> None:
     p = sample()
     assert p.fallback.uri == "b/x/01-1600.jpg" and p.thumbnail.uri == "b/x/01-480.jpg"

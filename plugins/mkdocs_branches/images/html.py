@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from .records import WEBP, Processed
+
+_FIXED = re.compile(r"(\d+(?:\.\d+)?)(px|rem)")
+REM = 24  # Material's root font size at its widest (20px on phones)
+DENSITY = 3  # the sharpest phone screens
 
 
 def picture_html(
@@ -22,9 +27,10 @@ def picture_html(
     `lazy`: loaded when scrolled near (for photos below the first screenful: one there, loaded late, is
     a late largest paint). `priority`: the page's likely largest paint, fetched first (never lazy)."""
     fallback = p.fallback
+    widest = _device_pixels(sizes)
     attrs = [
         ("src", url_of(fallback.uri)),
-        ("srcset", p.srcset(fallback.mime, url_of)),
+        ("srcset", p.srcset(fallback.mime, url_of, widest)),
         ("sizes", sizes),
         ("width", str(fallback.width)),
         ("height", str(fallback.height)),
@@ -38,8 +44,16 @@ def picture_html(
         attrs.append(("loading", "lazy"))
     attrs.append(("decoding", "async"))
     img = "<img " + " ".join(f'{name}="{html.escape(value)}"' for name, value in attrs) + ">"
-    webp = p.srcset(WEBP, url_of)
+    webp = p.srcset(WEBP, url_of, widest)
     source = (
         f'<source type="{WEBP}" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">' if webp else ""
     )
     return f"<picture>{source}{img}</picture>"
+
+
+def _device_pixels(sizes: str) -> int | None:
+    """For a fixed size ("150px", "6rem"), the most device pixels it can take; None for one that varies."""
+    fixed = _FIXED.fullmatch(sizes.strip())
+    if fixed is None:
+        return None
+    return round(float(fixed.group(1)) * (REM if fixed.group(2) == "rem" else 1) * DENSITY)

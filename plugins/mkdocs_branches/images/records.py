@@ -78,11 +78,15 @@ class Processed:
     def original(self) -> Rendition | None:
         return next((r for r in self.renditions if r.original), None)
 
-    def srcset(self, mime: str, url_of: Callable[[str], str]) -> str:
-        """`a-480.webp 480w, a-960.webp 960w` for the renditions of one type; `url_of` maps a URI to a URL."""
+    def srcset(self, mime: str, url_of: Callable[[str], str], widest: int | None = None) -> str:
+        """`a-480.webp 480w, a-960.webp 960w` for the renditions of one type; `url_of` maps a URI to a URL.
+        `widest`: no rendition wider than needed for that many device pixels (a thumbnail's list stays short)."""
         chosen = sorted(
             (r for r in self.renditions if r.mime == mime and not r.original), key=lambda r: r.width
         )
+        if widest is not None:
+            enough = next((i for i, r in enumerate(chosen) if r.width >= widest), len(chosen) - 1)
+            chosen = chosen[: enough + 1]
         return ", ".join(f"{_srcset_url(url_of(r.uri))} {r.width}w" for r in chosen)
 
 
