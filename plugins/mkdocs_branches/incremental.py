@@ -9,6 +9,7 @@ each output was last written with; an output whose fingerprint is unchanged need
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 
 from .images import Processed
@@ -30,6 +31,10 @@ class Stamps:
         self.branches: dict[str, str] = {}  # branch.id → digest
         self._memo: dict[str, tuple[object, tuple[Processed | None, ...], str]] = {}
         self._kept: dict[str, tuple[object, str]] = {}  # output URI → (what it was made of, its digest)
+        # List rows rendered by earlier builds (`render.Renderer.row`), by `row_key`, their links behind
+        # `token`: a back-dated item shifts every archive page after it, but not the rows they show.
+        self.rows: dict[tuple[object, ...], str] = {}
+        self.token = f"\x00{secrets.token_hex(8)}\x00"
 
     def update(
         self, items: Iterable[NewsItem], branches: Iterable[Branch], images: dict[str, Processed]
@@ -56,6 +61,15 @@ class Stamps:
         if last is None or last[0] != inputs:
             last = self._kept[uri] = (inputs, digest())
         return last[1]
+
+    def row_key(self, item: NewsItem, *shown: object) -> tuple[object, ...] | None:
+        """What an item's list row shows, comparable across builds; None outside `--dirty` builds."""
+        digest, branch = self.items.get(item.source), self.branches.get(item.branch_id)
+        if digest is None or branch is None:
+            return None
+        if len(self.rows) > 3 * len(self.items) + 100:  # rows of items long changed
+            self.rows.clear()
+        return (item.source, digest, branch, *shown)
 
     def of(self, items: Sequence[NewsItem]) -> list[tuple[str, str]]:
         """What a list of items shows: each item's digest and its branch's (a row shows the brand)."""

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .images import picture_html
+from .incremental import Stamps
 from .index import Site
 from .model import NewsItem
 from .urls import page_link, uri_to_url
@@ -52,7 +53,12 @@ class Renderer:
     """Renders fragments for one site; `page_url` makes every link relative to the page."""
 
     def __init__(
-        self, site: Site, use_directory_urls: bool, preview: bool = False, review_required: bool = True
+        self,
+        site: Site,
+        use_directory_urls: bool,
+        preview: bool = False,
+        review_required: bool = True,
+        kept: Stamps | None = None,  # `serve --dirty`: rows rendered by earlier builds
     ) -> None:
         self.site = site
         self.use_directory_urls = use_directory_urls
@@ -61,7 +67,8 @@ class Renderer:
         self.review_required = review_required
         # List rows are rendered once with links from the site root behind this token, which each page
         # replaces with its own way up ("../../"). Random, so no text from content can contain it.
-        self.root_token = f"\x00{secrets.token_hex(8)}\x00"
+        self.kept = kept
+        self.root_token = kept.token if kept else f"\x00{secrets.token_hex(8)}\x00"
         self.rows: dict[tuple[str, bool, bool], str] = {}
 
     def _context(self, link: Callable[[str], str]) -> dict[str, Any]:
@@ -87,6 +94,10 @@ class Renderer:
         the first screenful, whose cover is not lazy-loaded."""
         key = (item.source, show_branch, eager)
         html = self.rows.get(key)
+        settings = (show_branch, eager, self.preview, self.review_required, self.use_directory_urls)
+        kept = self.kept.row_key(item, *settings) if html is None and self.kept else None
+        if kept is not None and self.kept and kept in self.kept.rows:
+            html = self.rows[key] = self.kept.rows[kept]
         if html is None:
 
             def link(uri: str) -> str:
@@ -95,6 +106,8 @@ class Renderer:
             html = self.rows[key] = _env.get_template("row.html").render(
                 **self._context(link), item=item, show_branch=show_branch, eager=eager
             )
+            if kept is not None and self.kept:
+                self.kept.rows[kept] = html
         return Markup(html.replace(self.root_token, up))
 
     def status(self, item: NewsItem) -> str:

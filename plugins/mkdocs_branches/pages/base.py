@@ -98,7 +98,7 @@ class Build:
     @cached_property
     def renderer(self) -> Renderer:
         o = self.options
-        return Renderer(self.site, o.use_directory_urls, o.internal, o.review_required)
+        return Renderer(self.site, o.use_directory_urls, o.internal, o.review_required, self.stamps)
 
     @cached_property
     def branches(self) -> dict[str, Branch]:

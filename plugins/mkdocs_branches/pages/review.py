@@ -75,6 +75,13 @@ def _render(build: Build, template: str, url: str, **context: Any) -> str:
     )
 
 
+def _review_digest(build: Build) -> str:
+    r = build.review
+    held = Counter((m.branch_id, m.day.year, m.day.month) for m in r.meetings)
+    shown = (r.results, sorted(held.items()), r.completeness, build.years_judged, r.build_date, build.plans)
+    return stamp("dashboards", build.stamps.branches, shown)
+
+
 def _of_branch(build: Build, branch_id: str) -> tuple[list[NewsItem], list[MeetingRecord]]:
     """The branch's published items and records that count (what the review judged)."""
     meetings = build.meetings.get(branch_id, [])
@@ -108,31 +115,21 @@ class Dashboard(GeneratedPage):
         return super().in_edition(options) or options.public_dashboard
 
     def fingerprint(self, build: Build) -> str:
-        def digest() -> str:
-            r = build.review
-            held = Counter((m.branch_id, m.day.year, m.day.month) for m in r.meetings)
-            shown = (
-                r.results,
-                sorted(held.items()),
-                r.completeness,
-                build.years_judged,
-                r.build_date,
-                build.plans,
-            )
-            return stamp("dashboard", self.year, build.stamps.branches, shown)
-
-        return build.stamps.kept(self.uri, (self.year, build.branch_inputs, tuple(build.plans)), digest)
+        inputs = (build.branch_inputs, tuple(build.plans))
+        # One digest of the whole review for the dashboards of every year, made once per build.
+        shared = build.stamps.kept("review/dashboards", inputs, lambda: _review_digest(build))
+        return stamp("dashboard", self.year, shared)
 
     def render(self, build: Build, html: str, url: str) -> str:
         review = build.review
         rows = []
         for branch in build.site.branches:
-            results = [
-                r for r in review.results if r.branch_id == branch.id and r.period[:4] == str(self.year)
-            ]
+            year = str(self.year)
+            results = [r for r in build.results.get(branch.id, []) if r.period[:4] == year]
             items, records = _of_branch(build, branch.id)
             (summary,) = summarize([branch], results, items, review.build_date, records)
-            cells = month_cells(results, review.meetings, branch.id, self.year, review.build_date)
+            meetings = build.meetings.get(branch.id, [])
+            cells = month_cells(results, meetings, branch.id, self.year, review.build_date)
             rows.append((branch, cells, summary))
         return _render(
             build,
