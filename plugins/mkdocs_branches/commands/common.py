@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -254,4 +255,8 @@ class Commands(Command, click.Group):
         except KeyboardInterrupt:
             kept = "原来的网站没有改动。" if ctx.invoked_subcommand == "publish" else ""
             click.echo(f"\n已停止（按了 Ctrl+C）。{kept}", err=True)
-            ctx.exit(130)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Everything was cleaned up on the way here (the half-built site, the photo workers). Exiting now
+            # skips the interpreter's exit hooks, where a process pool shut down mid-way may print a traceback.
+            os._exit(130)
