@@ -103,12 +103,30 @@ class Traffic:
     responses: list = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    pending: set = field(default_factory=set)
 
     def attach(self, page) -> Traffic:
-        page.on("request", lambda r: self.urls.append(r.url))
+        page.on("request", self._request)
         page.on("response", self._response)
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("requestfinished", lambda r: self.pending.discard(r))
+        page.on("requestfailed", self._failed)
         return self
+
+    def _request(self, request) -> None:
+        self.urls.append(request.url)
+        self.pending.add(request)
+
+    def _failed(self, request) -> None:
+        self.pending.discard(request)
+        self.failed.append(f"{request.url} ({request.failure})")
+
+    def settle(self, page, seconds: float = 15) -> None:
+        """Until every request made so far has its answer (the photo viewer preloads its neighbours after
+        `networkidle` was reached once, and closing the page then would abort them)."""
+        for _ in range(int(seconds / 0.05)):
+            if not self.pending:
+                return
+            page.wait_for_timeout(50)
 
     def _response(self, response) -> None:
         self.responses.append(response)
@@ -241,7 +259,8 @@ class _Visit:
             ):
                 page.evaluate("document.body.dataset.mdColorScheme = 'slate'")  # what the palette toggle does
                 result.dark = run_axe(page, COLOUR_RULES)
-            page.wait_for_load_state("networkidle")  # every request has had its answer
+            page.wait_for_load_state("networkidle")
+            self.traffic.settle(page)  # every request has had its answer
             return result
         finally:
             self.context.close()
