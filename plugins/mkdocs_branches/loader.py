@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import cast
+from typing import Any, cast
 from urllib.parse import unquote
 
 from . import links, personal, plans, records, safety, schema
@@ -171,6 +171,30 @@ def _name_clashes(content: Content, content_dir: str, problems: Problems) -> Non
                 f"这张图片和“{others}”发布后的文件名相同（{name}）",
                 "两张图片的文件名只差扩展名或大小写，或转成拼音后相同；请把其中一张改个名字",
             )
+
+
+@dataclass(frozen=True)
+class _TableWords:
+    """What the messages about a folder of tables (registers, plans) call its files."""
+
+    subfolder: str
+    subfolder_hint: str
+    not_table: str
+    not_table_hint: str
+
+
+_REGISTERS = _TableWords(
+    "会议记录文件夹里的子文件夹不会被读取",
+    "请把记录文件直接放在 records 文件夹里；旧的记录不想用了，请移到 branches 以外的地方",
+    "这个文件不是会议记录，没有读取",
+    "会议记录请存成 Excel 表格（.xlsx）、CSV（.csv）或 YAML（.yaml）；会议纪要、照片等其他文件请放到 branches 以外的地方",
+)
+_PLANS = _TableWords(
+    "计划文件夹里的子文件夹不会被读取",
+    "请把计划文件直接放在 plans 文件夹里；旧的计划不想用了，请移到 branches 以外的地方",
+    "这个文件不是活动计划，没有读取",
+    "活动计划请存成 Excel 表格（.xlsx）、CSV（.csv）或 YAML（.yaml）；其他文件请放到 branches 以外的地方",
+)
 
 
 class _Reader:
@@ -465,52 +489,26 @@ class _Reader:
 
     def meetings(self, branch_id: str, folder: Path) -> list[records.Recorded]:
         """The meetings in a branch's `records/` folder, file by file."""
-        found: list[records.Recorded] = []
-        for path in sorted(folder.iterdir()):
-            if safety.hidden(path.name):
-                continue
-            if path.is_dir():
-                self.problems.warning(
-                    self.rel(path),
-                    "会议记录文件夹里的子文件夹不会被读取",
-                    "请把记录文件直接放在 records 文件夹里；旧的记录不想用了，请移到 branches 以外的地方",
-                )
-            elif path.suffix.lower() not in records.SUFFIXES:
-                self.problems.warning(
-                    self.rel(path),
-                    "这个文件不是会议记录，没有读取",
-                    "会议记录请存成 Excel 表格（.xlsx）、CSV（.csv）或 YAML（.yaml）；"
-                    "会议纪要、照片等其他文件请放到 branches 以外的地方",
-                )
-            else:
-                found.extend(self.record_file(branch_id, path))
-        return found
-
-    def record_file(self, branch_id: str, path: Path) -> tuple[records.Recorded, ...]:
-        result = self.remembered(path, lambda: self._record_file(branch_id, path))
-        return cast(tuple[records.Recorded, ...], result) if isinstance(result, tuple) else ()
+        return self._tables(folder, _REGISTERS, lambda path: self._record_file(branch_id, path))
 
     def plans(self, branch_id: str, folder: Path) -> list[PlannedActivity]:
         """The planned activities in a branch's `plans/` folder, file by file."""
-        found: list[PlannedActivity] = []
+        return self._tables(folder, _PLANS, lambda path: self._plan_file(branch_id, path))
+
+    def _tables(self, folder: Path, words: _TableWords, read: Callable[[Path], tuple[Any, ...]]) -> list[Any]:
+        """What `read` finds in each table file of `folder` (remembered per file); a subfolder or a file that
+        is no table is named, never read."""
+        found: list[Any] = []
         for path in sorted(folder.iterdir()):
             if safety.hidden(path.name):
                 continue
             if path.is_dir():
-                self.problems.warning(
-                    self.rel(path),
-                    "计划文件夹里的子文件夹不会被读取",
-                    "请把计划文件直接放在 plans 文件夹里；旧的计划不想用了，请移到 branches 以外的地方",
-                )
-            elif path.suffix.lower() not in plans.SUFFIXES:
-                self.problems.warning(
-                    self.rel(path),
-                    "这个文件不是活动计划，没有读取",
-                    "活动计划请存成 Excel 表格（.xlsx）、CSV（.csv）或 YAML（.yaml）；其他文件请放到 branches 以外的地方",
-                )
+                self.problems.warning(self.rel(path), words.subfolder, words.subfolder_hint)
+            elif path.suffix.lower() not in records.SUFFIXES:
+                self.problems.warning(self.rel(path), words.not_table, words.not_table_hint)
             else:
-                result = self.remembered(path, lambda: self._plan_file(branch_id, path))  # noqa: B023 (called here)
-                found.extend(cast(tuple[PlannedActivity, ...], result) if isinstance(result, tuple) else ())
+                result = self.remembered(path, lambda: read(path))  # noqa: B023 (called here)
+                found.extend(result if isinstance(result, tuple) else ())
         return found
 
     def _plan_file(self, branch_id: str, path: Path) -> tuple[PlannedActivity, ...]:

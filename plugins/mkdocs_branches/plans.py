@@ -12,7 +12,7 @@ from .dates import When
 from .errors import Problems, Severity
 from .frontmatter import Entry
 from .model import PlannedActivity, in_sheet
-from .records import SUFFIXES, _yaml_rows
+from .records import SUFFIXES, _yaml_rows, row_values
 
 __all__ = ["LAYOUT", "SUFFIXES", "read"]
 
@@ -74,12 +74,7 @@ def _planned(
 ) -> PlannedActivity | None:
     start = len(problems.items)
     where = in_sheet(path, sheet)
-    values = schema.read_fields(row, schema.PLAN_FIELDS, where, problems, wording, line)
-    kind = values.get("type")
-    if kind is not None and kind.value not in types:
-        problems.error(
-            where, f"活动类型“{kind.value}”不在允许的列表里", "可用的类型：" + "、".join(types), kind.line
-        )
+    values = row_values(line, row, schema.PLAN_FIELDS, wording, where, types, problems)
     month, day = values.get("month"), values.get("date")
     if month is None and day is None and not _failed(problems, start):
         problems.error(

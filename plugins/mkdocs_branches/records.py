@@ -170,6 +170,25 @@ def _lines(numbers: Iterable[int]) -> str:
     return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
 
 
+def row_values(
+    line: int,
+    row: dict[str, Entry],
+    fields: tuple[schema.Field, ...],
+    wording: schema.Wording,
+    where: str,
+    types: tuple[str, ...],
+    problems: Problems,
+) -> dict[str, schema.Value]:
+    """A table row (a register's or a plan's) read through `fields`, its activity type one of `types`."""
+    values = schema.read_fields(row, fields, where, problems, wording, line)
+    kind = values.get("type")
+    if kind is not None and kind.value not in types:
+        problems.error(
+            where, f"活动类型“{kind.value}”不在允许的列表里", "可用的类型：" + "、".join(types), kind.line
+        )
+    return values
+
+
 def _meeting(
     line: int,
     row: dict[str, Entry],
@@ -182,12 +201,7 @@ def _meeting(
 ) -> Recorded | None:
     start = len(problems.items)
     where = in_sheet(path, sheet)
-    values = schema.read_fields(row, schema.RECORD_FIELDS, where, problems, wording, line)
-    kind = values.get("type")
-    if kind is not None and kind.value not in types:
-        problems.error(
-            where, f"活动类型“{kind.value}”不在允许的列表里", "可用的类型：" + "、".join(types), kind.line
-        )
+    values = row_values(line, row, schema.RECORD_FIELDS, wording, where, types, problems)
     expected, present = values.get("expected"), values.get("present")
     if expected is not None and present is not None and _int(present) > _int(expected):
         problems.error(
