@@ -13,7 +13,8 @@ from mkdocs_branches.feeds import atom_feed, stamp
 from mkdocs_branches.index import build_site
 from mkdocs_branches.model import DRAFT, Branch, Content, Honor, MeetingRecord, NewsItem
 from mkdocs_branches.pages import Build, Edition, Options
-from mkdocs_branches.pages.review import BranchReview, Dashboard, Queue, Report, report_uri
+from mkdocs_branches.pages.review import BranchReview, Dashboard, Queue, Report
+from mkdocs_branches.pages.reviewing import report_uri
 from mkdocs_branches.periods import months_of_year, period_display, period_of, periods_between
 from mkdocs_branches.rules import (
     COMPLETENESS_PARTS,

@@ -38,7 +38,7 @@ from .pages import Build, Edition, GeneratedPage, Options, data_files, place
 from .pages.base import edition_of
 from .pages.data import SCRIPTS, stylesheets
 from .pages.preview import ERRORS_URI, still_serving
-from .pages.review import DASHBOARD_URI, QUEUE_URI
+from .pages.reviewing import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
 from .safety import content_dir_problem, site_dir_problem
 from .site_search import SiteSearch

@@ -6,24 +6,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ..dates import display_date
 from ..incremental import stamp
 from ..index import Site
 from ..model import Branch, MeetingRecord, NewsItem
-from ..periods import months_of_year, period_display, period_short
+from ..periods import months_of_year
 from ..rules import (
-    COMPLETENESS_PARTS,
     MONTH_STATES,
     activity_counts,
     attendance,
-    completeness_rate,
     grids,
     month_cells,
     pending,
     pending_label,
-    percent,
     summarize,
     years_judged,
 )
@@ -31,48 +27,16 @@ from ..sheets import activity_csv, summary_csv, to_excel_bytes
 from .base import INTERNAL_ONLY, Build, GeneratedPage, Options
 from .branch import BranchPage
 from .data import DataFile
+from .reviewing import (
+    ACTIVITY_CSV_URI,
+    QUEUE_URI,
+    SUMMARY_CSV_URI,
+    dashboard_uri,
+    detail_uri,
+    report_uri,
+)
+from .reviewing import render_review as _render
 from .worklog import dashboard_context, detail_context
-
-DASHBOARD_URI = "review/index.md"  # the build date's year; earlier years at `review/<year>.md`
-QUEUE_URI = "review/pending.md"
-ACTIVITY_CSV_URI = "review/activity.csv"
-SUMMARY_CSV_URI = "review/summary.csv"
-
-
-def report_uri(branch_id: str) -> str:
-    return f"review/reports/{branch_id}.md"
-
-
-def detail_uri(branch_id: str) -> str:
-    return f"review/branches/{branch_id}.md"
-
-
-def dashboard_uri(year: int, build_year: int) -> str:
-    return DASHBOARD_URI if year == build_year else f"review/{year}.md"
-
-
-def _render(build: Build, template: str, url: str, **context: Any) -> str:
-    """A review template, with what every review template may use."""
-    review = build.review
-    return build.renderer.render(
-        template,
-        url,
-        review=review,
-        internal=build.options.internal,
-        rules={t.name: t.rule.display() for t in review.ruled_types if t.rule},
-        percent=percent,
-        completeness_rate=completeness_rate,
-        period_display=period_display,
-        period_short=period_short,
-        display_date=display_date,
-        parts_names=COMPLETENESS_PARTS,
-        report_uri=report_uri,
-        detail_uri=detail_uri,
-        dashboard_uri=lambda year: dashboard_uri(year, review.build_date.year),
-        queue_uri=QUEUE_URI,
-        csv={"activity": ACTIVITY_CSV_URI, "summary": SUMMARY_CSV_URI},
-        **context,
-    )
 
 
 def _review_digest(build: Build) -> str:

@@ -16,6 +16,7 @@ from ..worklog import FAULTS, STATUSES, UNPLANNED, Entry, Worklog, match, worklo
 from .base import INTERNAL_ONLY, Build
 from .branch import BranchPage
 from .data import DataFile
+from .reviewing import render_review
 
 
 def worklog_uri(branch_id: str, year: int) -> str:
@@ -115,10 +116,8 @@ class WorklogPage(BranchPage):
         return self._stamp(build, items, log, _links(build, self.branch.id), build.review.build_date)
 
     def render(self, build: Build, html: str, url: str) -> str:
-        from .review import _render  # the review pages' context; review imports this module
-
         log = of_year(build, self.branch.id, self.year)
-        return _render(
+        return render_review(
             build,
             self.template,
             url,
