@@ -12,12 +12,11 @@ from .dates import When
 from .errors import Problems, Severity
 from .frontmatter import Entry
 from .model import PlannedActivity, in_sheet
-from .records import SUFFIXES, _yaml_rows, row_values
+from .records import SUFFIXES, row_values, table_file
 
 __all__ = ["LAYOUT", "SUFFIXES", "read"]
 
 LAYOUT = tables.Layout(schema.PLAN_FIELDS, row="一项计划", each="每项计划", what="活动计划")
-_YAML_ENTRY = schema.Wording(add="请在这一项里加一行“{alias}: …”")
 _REQUIRED = {f.name for f in schema.PLAN_FIELDS if f.required}
 _WHEN = ("month", "date")
 
@@ -26,21 +25,7 @@ def read(
     suffix: str, data: bytes, path: str, branch_id: str, types: tuple[str, ...], problems: Problems
 ) -> list[PlannedActivity]:
     """The planned activities in one plan file (`suffix` one of `SUFFIXES`); a row with an error gives none."""
-    suffix = suffix.lower()
-    try:
-        if suffix in (".yaml", ".yml"):
-            found = [tables.Table("", path, _yaml_rows(data, path, problems))]
-            wording = _YAML_ENTRY
-        elif suffix in (".csv", ".xlsx"):
-            found, wording = tables.read(suffix, data, path, LAYOUT, problems), tables.WORDING
-        else:
-            raise tables.Unreadable(
-                "这是旧版 Excel 文件（.xls），网站读不了",
-                "请在 Excel 或 WPS 里打开它，“另存为”时文件类型选“Excel 工作簿（*.xlsx）”，再删掉这个 .xls 文件",
-            )
-    except tables.Unreadable as exc:
-        problems.error(path, exc.message, exc.hint)
-        return []
+    found, wording = table_file(suffix, data, path, LAYOUT, problems)
     planned = []
     for table in found:
         if wording is tables.WORDING and table.rows and not _names_when(table.rows[0][1]):

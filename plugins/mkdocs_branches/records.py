@@ -41,21 +41,7 @@ def read(
 ) -> list[Recorded]:
     """The meetings in one register file (`suffix` one of `SUFFIXES`); a row with an error in its values
     gives none."""
-    suffix = suffix.lower()
-    try:
-        if suffix in (".yaml", ".yml"):
-            found = [tables.Table("", path, _yaml_rows(data, path, problems))]
-            wording = _YAML_ENTRY
-        elif suffix in (".csv", ".xlsx"):
-            found, wording = tables.read(suffix, data, path, LAYOUT, problems), tables.WORDING
-        else:
-            raise tables.Unreadable(
-                "这是旧版 Excel 文件（.xls），网站读不了",
-                "请在 Excel 或 WPS 里打开它，“另存为”时文件类型选“Excel 工作簿（*.xlsx）”，再删掉这个 .xls 文件",
-            )
-    except tables.Unreadable as exc:
-        problems.error(path, exc.message, exc.hint)
-        return []
+    found, wording = table_file(suffix, data, path, LAYOUT, problems)
     meetings = []
     for table in found:
         for line, row in table.rows:
@@ -168,6 +154,26 @@ def _lines(numbers: Iterable[int]) -> str:
         else:
             runs.append([n])
     return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
+
+
+def table_file(
+    suffix: str, data: bytes, path: str, layout: tables.Layout, problems: Problems
+) -> tuple[list[tables.Table], schema.Wording]:
+    """The tables of one register or plan file (YAML list, .csv, .xlsx) and how messages name what is
+    missing in a row; no table, and a problem, for a file that cannot be read (.xls, damaged)."""
+    suffix = suffix.lower()
+    try:
+        if suffix in (".yaml", ".yml"):
+            return [tables.Table("", path, _yaml_rows(data, path, problems))], _YAML_ENTRY
+        if suffix in (".csv", ".xlsx"):
+            return tables.read(suffix, data, path, layout, problems), tables.WORDING
+        raise tables.Unreadable(
+            "这是旧版 Excel 文件（.xls），网站读不了",
+            "请在 Excel 或 WPS 里打开它，“另存为”时文件类型选“Excel 工作簿（*.xlsx）”，再删掉这个 .xls 文件",
+        )
+    except tables.Unreadable as exc:
+        problems.error(path, exc.message, exc.hint)
+        return [], tables.WORDING
 
 
 def row_values(
