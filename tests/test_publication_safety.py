@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs_branches import links
 from mkdocs_branches.schema import names_a_reviewer
 from PIL import Image
 from test_editions import texts
@@ -288,3 +289,14 @@ def test_pictures_on_hand_written_pages_go_out_without_personal_metadata(
     assert "docs/img/phone.heic: 这张图片没有发布" in result.stderr
     assert "docs/img/phone.heic: 这张图片没有发布" in run(project.root, "check").stdout
     assert tree_hashes(project.root / "docs") == before
+
+
+def test_links_in_code_stay_as_written_and_nothing_else_hides_behind_a_backtick() -> None:
+    """Code shows links as written (the guide's examples); a stray backtick or an unclosed fence is prose to
+    Markdown, so the links after it are rewritten too (fail closed)."""
+    draft = links.UNPUBLISHED
+    text = "一个 ` 反引号。\n\n[草稿](d.md)\n\n又一个 ` 反引号。\n\n代码 `[示例](c.md)` 照原样。\n\n```\n[示例](c.md)\n```\n\n```\n[未闭合](d.md)\n"
+    rewritten = links.rewrite(text, lambda target: draft if target == "d.md" else None)
+    assert "d.md" not in rewritten and "草稿" in rewritten and "未闭合" in rewritten
+    assert rewritten.count("[示例](c.md)") == 2
+    assert [t for t, _ in links.targets(text)] == ["d.md", "d.md"]

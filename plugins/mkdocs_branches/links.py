@@ -38,8 +38,10 @@ Resolver = Callable[
     [str], "str | Unpublished | None"
 ]  # target as written → new target, UNPUBLISHED, or None: as is
 # Code is shown as written, links in it included (the guide's examples): fenced blocks and inline code spans.
+# Only closed ones, and a span never past a blank line: what Markdown would not read as code is prose here.
 _CODE = re.compile(
-    r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)|(?P<ticks>`+)[^`].*?(?P=ticks)",
+    r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^[ ]{0,3}(?P=fence)[ \t]*$"
+    r"|(?P<ticks>`+)[^`](?:(?!\n[ \t]*\n).)*?(?P=ticks)",
     re.MULTILINE | re.DOTALL,
 )
 
