@@ -51,6 +51,10 @@ class Problems:
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
+    def errors_since(self, start: int) -> bool:
+        """Whether an error was recorded after the first `start` problems (one row's, one value's)."""
+        return any(p.severity is Severity.ERROR for p in self.items[start:])
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity is Severity.ERROR]

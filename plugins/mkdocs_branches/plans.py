@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import schema, tables
 from .dates import When
-from .errors import Problems, Severity
+from .errors import Problems
 from .frontmatter import Entry
 from .model import PlannedActivity, in_sheet
 from .records import SUFFIXES, row_values, table_file
@@ -61,7 +61,7 @@ def _planned(
     where = in_sheet(path, sheet)
     values = row_values(line, row, schema.PLAN_FIELDS, wording, where, types, problems)
     month, day = values.get("month"), values.get("date")
-    if month is None and day is None and not _failed(problems, start):
+    if month is None and day is None and not problems.errors_since(start):
         problems.error(
             where,
             "这一项计划没有写月份",
@@ -83,7 +83,7 @@ def _planned(
                 "请核对这一项：只写其中一个就够了",
                 day.line,
             )
-    if _failed(problems, start) or not values.keys() >= _REQUIRED or (month is None and day is None):
+    if problems.errors_since(start) or not values.keys() >= _REQUIRED or (month is None and day is None):
         return None
     fixed_day = day.value.date if day is not None and isinstance(day.value, When) else None
     label = str(month.value) if month is not None else f"{fixed_day:%Y-%m}"
@@ -103,7 +103,3 @@ def _planned(
         note=get("note"),
         sheet=sheet,
     )
-
-
-def _failed(problems: Problems, start: int) -> bool:
-    return any(p.severity is Severity.ERROR for p in problems.items[start:])

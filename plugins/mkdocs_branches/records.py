@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from . import schema, tables
 from .dates import When, display_date
-from .errors import Problems, Severity
+from .errors import Problems
 from .frontmatter import Entry, HeaderError, decode, load_list
 from .model import MeetingRecord, NewsItem, in_sheet
 
@@ -216,7 +216,7 @@ def _meeting(
             "请核对这一次会议的“应到”和“实到”：实到的人数不能超过应到的人数",
             present.line,
         )
-    if any(p.severity is Severity.ERROR for p in problems.items[start:]) or not values.keys() >= _REQUIRED:
+    if problems.errors_since(start) or not values.keys() >= _REQUIRED:
         return None
 
     def get(name: str) -> str:
