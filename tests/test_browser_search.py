@@ -59,6 +59,7 @@ def test_the_preview_keeps_answering_while_its_index_is_rebuilt(browser, project
         project.item("jg1", f"2024-03-{n + 1:02d}-x.md", item(f"第{n}次会议"), f"会议研究了第{n}项工作。\n")
     project.item("jg1", "2024-03-05-x.md", item("第4次会议"), "会议学习红旗渠精神。\n")
     plugin = serve_rebuild(project, startup=True)
+    assert plugin.search.indexer.wait(120)  # the first index too is made after the build
     with serve_under_sub_path(project.root / "site") as url:
         page, requests, failed = watched_page(browser)
         page.goto(url)

@@ -7,6 +7,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from mkdocs_branches.dirty import KeptFile
+
 from conftest import SiteProject
 
 NEWS = "branches/jg1/news"
@@ -21,7 +23,9 @@ def serve_rebuild(project: SiteProject, startup: bool = False):
     if startup:
         config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
-    return config.plugins["branches"]
+    plugin = config.plugins["branches"]
+    assert plugin.outputs.later.wait(120)  # the 台账 are written after the build
+    return plugin
 
 
 def fresh_build(project: SiteProject, site_dir: Path) -> Path:
@@ -117,6 +121,8 @@ def test_an_edit_hands_mkdocs_its_page_and_what_shows_it(tmp_path: Path) -> None
     ledgers = {path for path in written(site) if path.endswith(".docx")}
     assert "review/worklog/jg1/ledger-2023.docx" in ledgers
     assert rewritten & ledgers <= {"review/worklog/jg1/ledger-2024.docx"}
+    # No page shows a 台账, pages only link to it: it is made after the build, not handed to MkDocs.
+    assert isinstance(plugin.files.get_file_from_path("review/worklog/jg1/ledger-2024.docx"), KeptFile)
 
 
 def test_a_branchs_review_pages_follow_its_items_and_only_its(tmp_path: Path) -> None:

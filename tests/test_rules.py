@@ -324,6 +324,37 @@ def test_the_register_keeps_a_branch_compliant_that_publishes_less() -> None:
     assert (summary.judged, summary.met, summary.rate_text) == (3, 3, "100%")
 
 
+def test_a_review_judges_again_only_the_branches_whose_records_changed() -> None:
+    """`serve` keeps each branch's share of the review (`memo`): an item edited in one branch judges that
+    branch again; the others' shares are last build's, and the whole equals a review made afresh."""
+    branches = [branch("jg1"), branch("xs1")]
+    news = [item(f"2024-0{m}-10", slug=f"a{m}") for m in (1, 2, 3)]
+    news += [item("2024-02-05", branch_id="xs1", slug="x")]
+    register = [record("2024-01-20", type="支部党员大会"), record("2024-02-05", branch_id="xs1")]
+    memo: dict = {}
+    first = evaluate(branches, news, TYPES, D(2024, 4, 1), register, memo)
+    shares = {key: part for key, (_, part) in memo.items()}
+    edited = [
+        *news[:2],
+        item("2024-03-10", slug="a3", title="改过的标题"),
+        news[3],
+    ]  # a new record, as the loader makes
+    again = evaluate(branches, edited, TYPES, D(2024, 4, 1), register, memo)
+    assert memo["xs1"][1] is shares["xs1"] and memo["jg1"][1] is not shares["jg1"]
+    fresh = evaluate(branches, edited, TYPES, D(2024, 4, 1), register)
+    assert (again.results, again.summaries, again.completeness) == (
+        fresh.results,
+        fresh.summaries,
+        fresh.completeness,
+    )
+    assert again.meetings == fresh.meetings and [m.day for m in again.meetings] == sorted(
+        m.day for m in fresh.meetings
+    )
+    assert again.results == first.results  # a title is not a count
+    evaluate(branches[1:], edited, TYPES, D(2024, 4, 1), register, memo)
+    assert set(memo) == {"xs1"}  # a branch gone is forgotten
+
+
 def test_records_start_the_judging_and_make_a_branch_active() -> None:
     quiet = branch("quiet")
     register = [record("2024-02-03", branch_id="quiet")]

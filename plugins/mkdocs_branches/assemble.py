@@ -20,7 +20,7 @@ from .index import Site, build_site, dead_links, select_published
 from .loader import ReadCache, Settings, load_content, page_links, settings_from
 from .model import Branch, Content, NewsItem
 from .pages import Build, Edition, Options, place
-from .rules import evaluate
+from .rules import ReviewMemo, evaluate
 
 
 def assemble(
@@ -32,14 +32,16 @@ def assemble(
     today: dt.date,
     read_cache: ReadCache | None = None,
     manifests: dict[str, dict[str, Any]] | None = None,
+    review_memo: ReviewMemo | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Build, Problems]:
-    """`root` holds mkdocs.yml; `read_cache` and `manifests`, kept by `mkdocs serve`, spare re-reading.
+    """`root` holds mkdocs.yml; `read_cache`, `manifests` and `review_memo`, kept by `mkdocs serve`, spare
+    re-reading and re-judging what has not changed.
     In `serve` (`options.serving`) the build goes on despite errors: an item whose file has one is held back."""
     content, problems = load_content(root, _settings(options), read_cache)
     if options.serving:
         content = held_back(content, problems)
-    build, left_out = survey(content, options, list_page_size=list_page_size, today=today)
+    build, left_out = survey(content, options, list_page_size=list_page_size, today=today, memo=review_memo)
     jobs = _jobs(build.site, root)
     processed, image_problems = process_all(
         list(jobs.values()), images, root / ".cache" / "images", progress=progress, manifests=manifests
@@ -47,7 +49,11 @@ def assemble(
     bad, image_problems = photo_problems(build.site, jobs, image_problems)
     if bad:  # the pages go out without those photos: lists, covers and bodies as if they were never there
         build, left_out = survey(
-            without_photos(content, bad), options, list_page_size=list_page_size, today=today
+            without_photos(content, bad),
+            options,
+            list_page_size=list_page_size,
+            today=today,
+            memo=review_memo,
         )
     problems.extend(left_out)
     problems.items.extend(image_problems)
@@ -65,7 +71,12 @@ def held_back(content: Content, problems: Problems) -> Content:
 
 
 def survey(
-    content: Content, options: Options, *, list_page_size: int, today: dt.date
+    content: Content,
+    options: Options,
+    *,
+    list_page_size: int,
+    today: dt.date,
+    memo: ReviewMemo | None = None,
 ) -> tuple[Build, Problems]:
     """Everything of a build but its photos: what the edition shows, its URIs and lists, the review."""
     types = list(options.types)
@@ -75,7 +86,7 @@ def survey(
     left_out.extend(dead_links(site))
     # Reviewers judge what the public edition really publishes, also in the internal one.
     judged = select_published(content, options.review_required)[0] if internal else published
-    review = evaluate(site.branches, judged, types, today, content.records)
+    review = evaluate(site.branches, judged, types, today, content.records, memo)
     return Build(options, content, site, review), left_out
 
 

@@ -14,22 +14,26 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, Environment, FileSystemLoader
 from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver, PollingObserverVFS
 
-from .incremental import Tracker
+from .incremental import Fingerprint, Tracker
 from .urls import uri_to_url, url_to_dest
+
+log = get_plugin_logger(__name__)
 
 
 class PageFile(File):
@@ -59,6 +63,8 @@ class Outputs:
         self.dirty = False  # --dirty: unchanged pages are not rebuilt
         self.keep = False  # serve --dirty: unchanged outputs are not even handed over as pages
         self._kept: dict[str, KeptFile] = {}
+        self.later = Later(self.tracker)
+        self._queued: dict[str, tuple[str, Callable[[], bytes]]] = {}
 
     def start(self, dirty: bool, keep: bool, generation: str) -> None:
         self.dirty, self.keep = dirty, keep
@@ -72,14 +78,17 @@ class Outputs:
         if not self.keep:
             return
         # serve --dirty never empties its folder: what this process wrote and no longer makes goes now.
+        self.later.drop(gone)
         for uri in gone:
             self._kept.pop(uri, None)
             dest = url_to_dest(uri_to_url(uri, config.use_directory_urls)) if uri.endswith(".md") else uri
             with suppress(OSError):
                 os.remove(os.path.join(config.site_dir, dest))
+        self.later.add(self._queued)
+        self._queued = {}
 
     def page(
-        self, files: Files, config: MkDocsConfig, uri: str, in_nav: bool, fingerprint: Callable[[], str]
+        self, files: Files, config: MkDocsConfig, uri: str, in_nav: bool, fingerprint: Callable[[], Fingerprint]
     ) -> bool:
         """Adds the page at `uri`; False when an unchanged copy was kept instead (nothing to render)."""
         unchanged = self.dirty and self.tracker.unchanged(uri, fingerprint())
@@ -94,7 +103,7 @@ class Outputs:
         files.append(file)
         return True
 
-    def hand_written(self, file: File, fingerprint: Callable[[], str]) -> None:
+    def hand_written(self, file: File, fingerprint: Callable[[], Fingerprint]) -> None:
         """A hand-written page that also shows generated content: rebuilt when either changes."""
         if self.dirty and not self.tracker.unchanged(file.src_uri, fingerprint()):
             file.content_string = file.content_string  # content held in memory counts as modified
@@ -108,11 +117,16 @@ class Outputs:
         path: str | None = None,
         content: Callable[[], bytes] | None = None,
         fingerprint: Callable[[], str | None] = lambda: None,
+        later: bool = False,
     ) -> None:
-        """A file copied from `path` or made by `content()`; in serve, kept while its fingerprint stays."""
+        """A file copied from `path` or made by `content()`; in serve, kept while its fingerprint stays,
+        and, when `later`, made after the build (`Later`): no page shows it, pages only link to it."""
         digest = fingerprint() if self.keep else None
         if digest is not None and self.tracker.unchanged(uri, digest):
             files.append(self._kept_file(config, uri))
+        elif digest is not None and later and content is not None:
+            files.append(self._kept_file(config, uri))
+            self._queued[uri] = (os.path.join(config.site_dir, uri), content)
         elif path is not None:
             files.append(File.generated(config, uri, abs_src_path=path))
         elif content is not None:
@@ -132,6 +146,68 @@ class Outputs:
         return file
 
 
+class Later(threading.Thread):
+    """In `mkdocs serve`, writes the files that cost much to make and that no page shows, only links to
+    (the 台账 in Word), one by one after the build that asked for them: the edit that changed them shows
+    at once, and the first build costs what `mkdocs build` costs. A newer request for a file replaces one
+    not yet begun; a file that cannot be made is made again on the next build."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        super().__init__(daemon=True, name="branches-later")
+        self.tracker = tracker
+        self.jobs: dict[str, tuple[str, Callable[[], bytes]]] = {}  # URI → (where, how to make it)
+        self.busy = self.stopped = False
+        self.condition = threading.Condition()
+
+    def add(self, jobs: dict[str, tuple[str, Callable[[], bytes]]]) -> None:
+        if not jobs or self.stopped:
+            return
+        with self.condition:
+            self.jobs.update(jobs)
+            self.condition.notify_all()
+        if not self.is_alive():
+            self.start()
+
+    def drop(self, uris: set[str]) -> None:
+        with self.condition:
+            for uri in uris:
+                self.jobs.pop(uri, None)
+
+    def stop(self) -> None:
+        """`serve` is ending (its folder goes): nothing more is written."""
+        with self.condition:
+            self.stopped = True
+            self.jobs.clear()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until every file asked for is written (tests, the end of `serve`); False on timeout."""
+        with self.condition:
+            return self.condition.wait_for(lambda: not self.jobs and not self.busy, timeout)
+
+    def run(self) -> None:
+        while True:
+            with self.condition:
+                self.condition.wait_for(lambda: bool(self.jobs))
+                uri = next(iter(self.jobs))
+                dest, make = self.jobs.pop(uri)
+                self.busy = True
+            try:
+                data = make()
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                temporary = f"{dest}.{threading.get_ident()}.part"
+                with open(temporary, "wb") as out:
+                    out.write(data)
+                os.replace(temporary, dest)  # a reader never gets half a file
+            except Exception as exc:  # a file of the preview: the build itself went on
+                self.tracker.forget(uri)
+                if not self.stopped:
+                    log.warning(f"文件“{uri}”这次没有生成（{exc}），再保存一次任何内容文件就会重试")
+            finally:
+                with self.condition:
+                    self.busy = False
+                    self.condition.notify_all()
+
+
 def merge_search_index(search: Any, rebuilt: set[str], alive: set[str]) -> None:
     """Material's search plugin, in a dirty rebuild, merges the new entries into the previous index by
     the first rebuilt page only (and drops everything when that page is the home page). Merge per page
@@ -146,6 +222,64 @@ def merge_search_index(search: Any, rebuilt: set[str], alive: set[str]) -> None:
     ]
     index.entries = kept + index.entries
     search.search_index_prev = None  # Material then writes `entries` as is
+
+
+class ThemeListing:
+    """Every build, MkDocs lists every file of the theme's folders to find its static files and asks a
+    filter about each: Material's thousands of icons make that the largest fixed cost of a `serve`
+    rebuild. For the life of one `mkdocs serve`, the listing of folders outside the site (installed
+    packages, which do not change while it runs) and the filter's answers are kept; the site's own theme
+    folder (`custom_dir`) is listed again every build."""
+
+    def __init__(self) -> None:
+        self.listed: dict[str, list[str]] = {}
+        self.passes: dict[tuple[object, ...], dict[str, bool]] = {}
+
+    def install(self, theme: Any, root: Path) -> None:
+        """Makes `theme.get_env()` give environments whose `list_templates` is this one's; `root` is the
+        site's folder."""
+        self.root = str(root.resolve())
+        get_env = theme.get_env
+
+        def env() -> Environment:
+            made = get_env()
+            folders = tuple(getattr(made.loader, "searchpath", ()))
+            key = (folders, tuple(theme.static_templates))
+            made.list_templates = partial(self.list_templates, folders, self.passes.setdefault(key, {}))
+            return made
+
+        theme.get_env = env
+
+    def list_templates(
+        self,
+        folders: tuple[str, ...],
+        passes: dict[str, bool],
+        extensions: Collection[str] | None = None,
+        filter_func: Callable[[str], bool] | None = None,
+    ) -> list[str]:
+        names: set[str] = set()
+        for folder in folders:
+            names.update(self._listed(folder))
+        if extensions is not None:
+            return sorted(n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions)
+        if filter_func is None:
+            return sorted(names)
+        shown = []
+        for name in sorted(names):
+            ok = passes.get(name)
+            if ok is None:
+                ok = passes[name] = filter_func(name)
+            if ok:
+                shown.append(name)
+        return shown
+
+    def _listed(self, folder: str) -> list[str]:
+        real = os.path.realpath(folder)
+        if real == self.root or real.startswith(self.root + os.sep):  # the site's own: may change
+            return FileSystemLoader(folder).list_templates()
+        if folder not in self.listed:
+            self.listed[folder] = FileSystemLoader(folder).list_templates()
+        return self.listed[folder]
 
 
 class MemoryBytecodeCache(BytecodeCache):

@@ -11,14 +11,28 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from .images import Processed
 from .model import Branch, NewsItem
+
+T = TypeVar("T")
 
 
 def stamp(*parts: object) -> str:
     """A short, stable digest of records (dataclass reprs are complete and deterministic)."""
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+# What an output shows, comparable across builds: a digest (`stamp`), or, for the kinds there are thousands
+# of, a tuple of digests and small values, compared as it is (hashing it would cost more than comparing).
+Fingerprint = object
+
+
+def new_version() -> str:
+    """A fingerprint that differs from every earlier one: for what is cheaper to make again when its
+    inputs changed than to digest (`Stamps.kept`)."""
+    return secrets.token_hex(8)
 
 
 class Stamps:
@@ -30,7 +44,7 @@ class Stamps:
         self.items: dict[str, str] = {}  # item.source → digest
         self.branches: dict[str, str] = {}  # branch.id → digest
         self._memo: dict[str, tuple[object, tuple[Processed | None, ...], str]] = {}
-        self._kept: dict[str, tuple[object, str]] = {}  # output URI → (what it was made of, its digest)
+        self._kept: dict[object, tuple[object, Any]] = {}  # key → (what it was made of, what was made)
         # List rows rendered by earlier builds (`render.Renderer.row`), by `row_key`, their links behind
         # `token`: a back-dated item shifts every archive page after it, but not the rows they show.
         self.rows: dict[tuple[object, ...], str] = {}
@@ -53,13 +67,13 @@ class Stamps:
         self.branches = {b.id: digest(b.source, b, [b.logo, *b.images]) for b in branches}
         self._memo = fresh
 
-    def kept(self, uri: str, inputs: object, digest: Callable[[], str]) -> str:
-        """`digest()` of the output at `uri`, or the last build's when `inputs` (cheap to compare: digests,
-        small records) equal the last build's: outputs that summarise a whole branch (the review pages,
-        the 台账) are digested again only when that branch changed."""
-        last = self._kept.get(uri)
+    def kept(self, key: object, inputs: object, make: Callable[[], T]) -> T:
+        """`make()` (a digest, a table row) for `key` (an output's URI …), or the last build's when `inputs`
+        (cheap to compare: digests, small records) equal the last build's: what summarises a whole branch
+        (its review pages, its 台账, its dashboard rows) is made again only when that branch changed."""
+        last = self._kept.get(key)
         if last is None or last[0] != inputs:
-            last = self._kept[uri] = (inputs, digest())
+            last = self._kept[key] = (inputs, make())
         return last[1]
 
     def row_key(self, item: NewsItem, *shown: object) -> tuple[object, ...] | None:
@@ -80,10 +94,11 @@ class Tracker:
     """Fingerprints of what earlier builds of this process wrote, by URI."""
 
     def __init__(self) -> None:
-        self.built: dict[str, str] = {}
-        self.pending: dict[str, str] = {}
+        self.built: dict[str, Fingerprint] = {}
+        self.pending: dict[str, Fingerprint] = {}
         self.generation = ""
         self.written: set[str] = set()  # every URI written before, whatever its generation
+        self.failed: set[str] = set()  # written after the build (`dirty.Later`), but that failed
 
     def start(self, generation: str) -> bool:
         """A new build; `generation` digests the settings every output depends on (site folder, URL
@@ -95,9 +110,16 @@ class Tracker:
         self.pending = {}
         return same
 
-    def unchanged(self, uri: str, fingerprint: str) -> bool:
+    def unchanged(self, uri: str, fingerprint: Fingerprint) -> bool:
         self.pending[uri] = fingerprint
+        if uri in self.failed:
+            self.failed.discard(uri)
+            return False
         return self.built.get(uri) == fingerprint
+
+    def forget(self, uri: str) -> None:
+        """What was written at `uri` is not known to be up to date (it could not be made)."""
+        self.failed.add(uri)
 
     def finish(self) -> set[str]:
         """The build succeeded: what it wrote is now on disk. Returns the URIs written before and not by

@@ -67,10 +67,11 @@ class Ledger:
             return day.year == year and (quarter is None or (day.month - 1) // 3 + 1 == quarter)
 
         records = [r for r in build.content.records if r.branch_id == branch.id and inside(r.when.date)]
-        items = [m.item for m in review.meetings if m.item and m.branch_id == branch.id and inside(m.day)]
+        meetings = build.meetings.get(branch.id, [])
+        items = [m.item for m in meetings if m.item and inside(m.day)]
         judged = {t.name for t in review.ruled_types}
         plans = build.content.plans
-        log = worklog(branch.id, year, plans, review.meetings, judged, review.build_date, quarter)
+        log = worklog(branch.id, year, plans, meetings, judged, review.build_date, quarter)
         results = [
             r for r in review.results if r.branch_id == branch.id and _overlaps(r.period, year, quarter)
         ]

@@ -27,7 +27,7 @@ from .body import rewrite_links
 from .chrome import Chrome
 from .config import BranchesConfig, activity_types, describe
 from .console import tolerate_any_text
-from .dirty import MemoryBytecodeCache, Outputs, watch
+from .dirty import MemoryBytecodeCache, Outputs, ThemeListing, watch
 from .errors import Problems, Severity, summary
 from .images import ImageSettings
 from .images import hand_written as hand_written_images
@@ -40,6 +40,7 @@ from .pages.data import SCRIPTS, stylesheets
 from .pages.preview import ERRORS_URI, still_serving
 from .pages.reviewing import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
+from .rules import ReviewMemo
 from .safety import content_dir_problem, site_dir_problem
 from .site_search import SiteSearch
 from .urls import uri_to_url
@@ -60,8 +61,10 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         self.read_cache: ReadCache = {}
         self.outputs = Outputs()
         self.manifests: dict[str, dict[str, Any]] = {}  # image cache entries already read
+        self.review_memo: ReviewMemo = {}  # each branch's review, judged again when its records change
         self.stamps = Stamps()
         self.bytecode = MemoryBytecodeCache()
+        self.theme_listing = ThemeListing()
         self.config_errors: list[str] = []  # what is wrong with the options, in Chinese (`load_config`)
         self.config_warnings: list[str] = []
         self.watcher: BaseObserver | None = None  # `mkdocs serve`'s watch on the content folder
@@ -120,6 +123,8 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         theme = config.theme
         # Our overrides go after the site's own custom_dir, before the theme's templates.
         theme.dirs.insert(1 if theme.custom_dir else 0, str(PACKAGE / "templates" / "overrides"))
+        if self.keep:
+            self.theme_listing.install(theme, self.root)
         if theme.name == "material":
             theme["font"] = False  # Google Fonts are unreachable where these sites are published
         config.extra_css.extend(stylesheets(self.edition is Edition.INTERNAL or self.config.public_dashboard))
@@ -185,6 +190,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.outputs.later.stop()
         self.search.close()
         if self.watcher is not None:
             self.watcher.stop()
@@ -202,6 +208,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
             today=build_date(os.environ.get("SOURCE_DATE_EPOCH")),
             read_cache=self.read_cache if self.dirty else None,
             manifests=self.manifests,
+            review_memo=self.review_memo if self.dirty else None,
             progress=progress,
         )
         if self.dirty:
@@ -224,6 +231,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
                 path=data.path,
                 content=partial(data.content, build),
                 fingerprint=partial(data.fingerprint, build),
+                later=data.later,
             )
         problems.extend(self._strip_pictures(files, config))
         errors = config.extra["branches_links"]["errors"]

@@ -14,10 +14,12 @@ judged, whatever `founded` says; the period holding the build date is still runn
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .config import PERIODS, ActivityType
 from .dates import FIRST_YEAR
@@ -178,14 +180,16 @@ def compliance(
     types: Sequence[ActivityType],
     build: dt.date,
     records: Iterable[MeetingRecord] = (),
+    meetings: Sequence[Meeting] | None = None,
 ) -> list[PeriodResult]:
     """Results ordered by branch (as given), type (as configured), period.
 
-    `items` must be the published items (drafts are skipped anyway); `records` the branches' registers.
+    `items` must be the published items (drafts are skipped anyway); `records` the branches' registers;
+    or `meetings`, the meetings that count, already paired.
     """
     ruled = [t for t in types if t.rule is not None]
     by_branch: dict[str, list[Meeting]] = {}
-    for meeting in _counted(items, records, build):
+    for meeting in _counted(items, records, build) if meetings is None else meetings:
         by_branch.setdefault(meeting.branch_id, []).append(meeting)
     results = []
     for branch in branches:
@@ -224,9 +228,11 @@ def summarize(
     items: Iterable[NewsItem],
     build: dt.date,
     records: Iterable[MeetingRecord] = (),
+    meetings: Sequence[Meeting] | None = None,
 ) -> list[BranchSummary]:
-    """One summary per branch, in the order given."""
-    active = {m.branch_id for m in _counted(items, records, build)}
+    """One summary per branch, in the order given (`meetings`: as for `compliance`)."""
+    counted = _counted(items, records, build) if meetings is None else meetings
+    active = {m.branch_id for m in counted}
     by_branch: dict[str, list[PeriodResult]] = {}
     for result in results:
         by_branch.setdefault(result.branch_id, []).append(result)
@@ -502,11 +508,30 @@ class Review:
     results: list[PeriodResult]
     summaries: dict[str, BranchSummary]
     completeness: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
-    meetings: list[Meeting] = field(default_factory=list)  # every meeting that counts, oldest first
+    by_branch: dict[str, list[Meeting]] = field(default_factory=dict)  # meetings that count, oldest first
 
     @property
     def ruled_types(self) -> list[ActivityType]:
         return [t for t in self.types if t.rule is not None]
+
+    @cached_property
+    def meetings(self) -> list[Meeting]:
+        """Every meeting that counts, oldest first."""
+        return list(heapq.merge(*self.by_branch.values(), key=lambda m: m.sort_key))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One branch's share of a review."""
+
+    results: list[PeriodResult]
+    summary: BranchSummary
+    completeness: list[tuple[str, bool]]
+    meetings: list[Meeting]
+
+
+# Branch id → what its share was judged from (compared, not hashed) and the share.
+ReviewMemo = dict[str, tuple[tuple[object, ...], _Part]]
 
 
 def evaluate(
@@ -515,19 +540,51 @@ def evaluate(
     types: Sequence[ActivityType],
     build: dt.date,
     records: Sequence[MeetingRecord] = (),
+    memo: ReviewMemo | None = None,
 ) -> Review:
     """Compliance, summaries and completeness for every branch, from the published items and the
-    branches' registers."""
-    results = compliance(branches, items, types, build, records)
-    summaries = summarize(branches, results, items, build, records)
-    return Review(
-        build,
-        list(types),
-        results,
-        {s.branch_id: s for s in summaries},
-        {b.id: completeness(b) for b in branches},
-        _counted(items, records, build),
-    )
+    branches' registers. Branches are judged one by one (a meeting is a branch's own): with `memo`, kept
+    by `mkdocs serve`, a branch whose records are the same objects as last build's is not judged again."""
+    memo = {} if memo is None else memo
+    own_items: dict[str, list[NewsItem]] = {}
+    for item in items:
+        own_items.setdefault(item.branch_id, []).append(item)
+    own_records: dict[str, list[MeetingRecord]] = {}
+    for record in records:
+        own_records.setdefault(record.branch_id, []).append(record)
+    listed = {b.id for b in branches}
+    ruled, review = [t for t in types if t.rule is not None], Review(build, list(types), [], {})
+    for branch in branches:
+        its_items, its_records = own_items.get(branch.id, []), own_records.get(branch.id, [])
+        key = (branch, tuple(its_items), tuple(its_records), tuple(ruled), build)
+        last = memo.get(branch.id)
+        if last is None or last[0] != key:  # tuples compare their members by identity first: cheap
+            last = memo[branch.id] = (key, _judge(branch, its_items, its_records, ruled, build))
+        part = last[1]
+        review.results += part.results
+        review.summaries[branch.id] = part.summary
+        review.completeness[branch.id] = part.completeness
+        review.by_branch[branch.id] = part.meetings
+    for gone in set(memo) - listed:
+        del memo[gone]
+    for branch_id in (own_items.keys() | own_records.keys()) - listed:  # not a branch the site shows
+        review.by_branch[branch_id] = _counted(
+            own_items.get(branch_id, []), own_records.get(branch_id, []), build
+        )
+    return review
+
+
+def _judge(
+    branch: Branch,
+    items: Sequence[NewsItem],
+    records: Sequence[MeetingRecord],
+    ruled: Sequence[ActivityType],
+    build: dt.date,
+) -> _Part:
+    meetings = _counted(items, records, build)
+    results = compliance([branch], [], ruled, build, meetings=meetings)
+    (summary,) = summarize([branch], results, [], build, meetings=meetings)
+    return _Part(results, summary, completeness(branch), meetings)
 
 
 def pending(items: Iterable[NewsItem], review_required: bool) -> list[NewsItem]:

@@ -27,13 +27,11 @@ class SiteSearch:
         self.indexer = Indexer(_report)
         self.pagefind = True
         self.keep = False
-        self.indexed_once = False
 
     def start(self, keep: bool) -> None:
         self.indexer.close()  # of an earlier session in this process (tests)
         self.indexer = Indexer(_report)
-        self.keep = keep
-        self.indexed_once = False  # after the first build, `serve --dirty` indexes in the background
+        self.keep = keep  # `serve --dirty` indexes in the background, from its first build on
 
     def close(self) -> None:
         self.indexer.close()
@@ -98,14 +96,13 @@ class SiteSearch:
                 merge_search_index(material, self.rebuilt, {f.url for f in pages})
             return
         written = [f.dest_uri for f in pages if f.src_uri not in unindexed]
-        if self.keep and self.indexed_once:
-            self.indexer.submit(config.site_dir, written)  # the preview is served meanwhile
+        if self.keep:  # the preview is served meanwhile: search follows a few seconds later
+            self.indexer.submit(config.site_dir, written)
             return
         try:
             _report(build_index(config.site_dir, written))
         except SearchError as exc:
             raise PluginError(str(exc)) from None
-        self.indexed_once = True
 
 
 def _material(config: MkDocsConfig) -> Any:

@@ -18,7 +18,7 @@ from typing import ClassVar
 from ..config import ActivityType
 from ..errors import Problem
 from ..images import Processed
-from ..incremental import Stamps
+from ..incremental import Fingerprint, Stamps
 from ..index import Site
 from ..model import Branch, Content, MeetingRecord, PlannedActivity
 from ..render import Renderer
@@ -115,10 +115,7 @@ class Build:
     @cached_property
     def meetings(self) -> dict[str, list[Meeting]]:
         """The meetings that count, by branch id, oldest first: each branch's pages look up only their own."""
-        by_branch: dict[str, list[Meeting]] = {}
-        for meeting in self.review.meetings:
-            by_branch.setdefault(meeting.branch_id, []).append(meeting)
-        return by_branch
+        return self.review.by_branch
 
     @cached_property
     def results(self) -> dict[str, list[PeriodResult]]:
@@ -209,7 +206,7 @@ class GeneratedPage:
     def in_edition(self, options: Options) -> bool:
         return options.edition in self.editions
 
-    def fingerprint(self, build: Build) -> str:
+    def fingerprint(self, build: Build) -> Fingerprint:
         """A digest of everything the page shows: when it is unchanged, so is the page."""
         raise NotImplementedError
 

@@ -9,7 +9,7 @@ from typing import ClassVar, TypeVar
 from markupsafe import Markup, escape
 
 from ..body import clean, pictures, rewrite_links
-from ..incremental import stamp
+from ..incremental import Fingerprint, stamp
 from ..index import Site
 from ..model import Branch, NewsItem
 from ..render import plain_summary
@@ -143,11 +143,12 @@ class ItemPage(GeneratedPage):
     def of(cls, item: NewsItem, site: Site) -> ItemPage:
         return cls(uri=site.uris[item.source], title=item.title, item=item)
 
-    def fingerprint(self, build: Build) -> str:
+    def fingerprint(self, build: Build) -> Fingerprint:
         item, site = self.item, build.site
-        around = [(n.source, n.title) if n else None for n in site.neighbours(item)]
-        tags = [site.tags[t].uris[0] for t in item.tags]
-        return stamp(build.stamps.items[item.source], build.stamps.branches[item.branch_id], around, tags)
+        newer, older = site.neighbours(item)
+        around = (newer and (newer.source, newer.title), older and (older.source, older.title))
+        tags = tuple(site.tags[t].uris[0] for t in item.tags)
+        return (build.stamps.items[item.source], build.stamps.branches[item.branch_id], around, tags)
 
     def markdown(self, build: Build) -> str:
         text, self._links = rewrite_links(

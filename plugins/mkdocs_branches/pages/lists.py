@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..incremental import stamp
+from ..incremental import Fingerprint, stamp
 from ..index import Listing, Site
 from .base import Build, GeneratedPage
 
@@ -24,9 +24,9 @@ class ListingPage(GeneratedPage):
     listing: Listing
     number: int
 
-    def fingerprint(self, build: Build) -> str:
+    def fingerprint(self, build: Build) -> Fingerprint:
         shown = build.stamps.of(self.listing.page(self.number))
-        return stamp(type(self).__name__, self.title, self.number, len(self.listing.uris), shown)
+        return (type(self).__name__, self.title, self.number, len(self.listing.uris), shown)
 
 
 @dataclass(kw_only=True)

@@ -4,16 +4,18 @@ the queue of items waiting for review."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
-from ..incremental import stamp
+from ..incremental import new_version, stamp
 from ..index import Site
 from ..model import Branch, MeetingRecord, NewsItem
 from ..periods import months_of_year
 from ..rules import (
     MONTH_STATES,
+    BranchSummary,
+    MonthCell,
     activity_counts,
     attendance,
     grids,
@@ -36,14 +38,7 @@ from .reviewing import (
     report_uri,
 )
 from .reviewing import render_review as _render
-from .worklog import dashboard_context, detail_context
-
-
-def _review_digest(build: Build) -> str:
-    r = build.review
-    held = Counter((m.branch_id, m.day.year, m.day.month) for m in r.meetings)
-    shown = (r.results, sorted(held.items()), r.completeness, build.years_judged, r.build_date, build.plans)
-    return stamp("dashboards", build.stamps.branches, shown)
+from .worklog import FAULTS, detail_context, due_plans, plan_counts, worklog_uri
 
 
 def _of_branch(build: Build, branch_id: str) -> tuple[list[NewsItem], list[MeetingRecord]]:
@@ -79,32 +74,50 @@ class Dashboard(GeneratedPage):
         return super().in_edition(options) or options.public_dashboard
 
     def fingerprint(self, build: Build) -> str:
-        inputs = (build.branch_inputs, tuple(build.plans))
-        # One digest of the whole review for the dashboards of every year, made once per build.
-        shared = build.stamps.kept("review/dashboards", inputs, lambda: _review_digest(build))
-        return stamp("dashboard", self.year, shared)
+        rows = [digest for _, digest in self._rows(build)]
+        return stamp("dashboard", self.year, rows, due_plans(build, self.year), build.years_judged)
+
+    def _rows(self, build: Build) -> list[tuple[DashboardRow, str]]:
+        """Each branch's row and its digest, made again only when that branch changed."""
+        return [
+            build.stamps.kept(
+                ("dashboard", self.year, b.id), build.branch_inputs[b.id], partial(self._row, build, b)
+            )
+            for b in build.site.branches
+        ]
+
+    def _row(self, build: Build, branch: Branch) -> tuple[DashboardRow, str]:
+        review, year = build.review, str(self.year)
+        results = [r for r in build.results.get(branch.id, []) if r.period[:4] == year]
+        meetings = build.meetings.get(branch.id, [])
+        (summary,) = summarize([branch], results, [], review.build_date, meetings=meetings)
+        cells = month_cells(results, meetings, branch.id, self.year, review.build_date)
+        row = DashboardRow(branch, cells, summary, plan_counts(build, branch.id, self.year))
+        return row, stamp(row, review.completeness.get(branch.id))
 
     def render(self, build: Build, html: str, url: str) -> str:
-        review = build.review
-        rows = []
-        for branch in build.site.branches:
-            year = str(self.year)
-            results = [r for r in build.results.get(branch.id, []) if r.period[:4] == year]
-            items, records = _of_branch(build, branch.id)
-            (summary,) = summarize([branch], results, items, review.build_date, records)
-            meetings = build.meetings.get(branch.id, [])
-            cells = month_cells(results, meetings, branch.id, self.year, review.build_date)
-            rows.append((branch, cells, summary))
+        rows = [row for row, _ in self._rows(build)]
         return _render(
             build,
             self.template,
             url,
             year=self.year,
-            years=years_judged(review),
+            years=years_judged(build.review),
             rows=rows,
             states=MONTH_STATES,
-            **dashboard_context(build, self.year),
+            plan_faults=FAULTS,
+            due_plans=due_plans(build, self.year),
+            has_plans=bool(build.plans),
+            worklog_uri=worklog_uri,
         )
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    branch: Branch
+    cells: tuple[MonthCell, ...]
+    summary: BranchSummary
+    plans: tuple[dict[str, int], str | None]  # the year's plan faults and its 工作纪实 page (`plan_counts`)
 
 
 @dataclass(kw_only=True)
@@ -236,6 +249,10 @@ class ActivitySheet(DataFile):
 
     uri: str = ACTIVITY_CSV_URI
     editions: ClassVar = INTERNAL_ONLY
+    later: ClassVar = True
+
+    def fingerprint(self, build: Build) -> str:
+        return build.stamps.kept(self.uri, build.branch_inputs, new_version)
 
     def content(self, build: Build) -> bytes:
         return to_excel_bytes(activity_csv(build.review.results, [t.name for t in build.options.types]))
@@ -247,6 +264,10 @@ class SummarySheet(DataFile):
 
     uri: str = SUMMARY_CSV_URI
     editions: ClassVar = INTERNAL_ONLY
+    later: ClassVar = True
+
+    def fingerprint(self, build: Build) -> str:
+        return build.stamps.kept(self.uri, build.branch_inputs, new_version)
 
     def content(self, build: Build) -> bytes:
         return to_excel_bytes(summary_csv(build.review.summaries.values(), build.site.branches))

@@ -1,6 +1,6 @@
 """工作纪实, in the internal edition only: per branch and year, the plan month by month with each entry's
 status, record and news (`worklog`), then the 计划外 activities; and the year's 台账 in Word beside it
-(`ledger`). The dashboard's plan summary (`dashboard_context`) is made here too."""
+(`ledger`). The dashboard's plan columns (`plan_counts`, `due_plans`) are made here too."""
 
 from __future__ import annotations
 
@@ -52,35 +52,26 @@ def _links(build: Build, branch_id: str) -> list[tuple[int, str]]:
     return [(year, worklog_uri(branch_id, year)) for year in worklog_years(build, branch_id)]
 
 
-def dashboard_context(build: Build, year: int) -> dict[str, Any]:
-    """For the dashboard of `year`: per branch, the year's faults (未开展/缺影像/缺记录) and its 工作纪实 page;
-    on the build date's year, every branch's plans for this month and the next."""
-    review = build.review
-    counts: dict[str, tuple[dict[str, int], str | None]] = {}
-    for branch in build.site.branches:
-        log = of_year(build, branch.id, year)
-        has_page = year in worklog_years(build, branch.id)
-        counts[branch.id] = (
-            {s: log.count(s) for s in FAULTS} if log.entries else {},
-            worklog_uri(branch.id, year) if has_page else None,
-        )
-    due: list[Entry] = []
-    if year == review.build_date.year:
-        b = review.build_date
-        months = {
-            period_of(b, "month"),
-            period_of(dt.date(b.year + b.month // 12, b.month % 12 + 1, 1), "month"),
-        }
-        plans = [p for p in build.plans if p.month in months and p.branch_id in build.branches]
-        entries, _ = match(plans, review.meetings, judged(build), b)
-        due = entries
-    return {
-        "plan_counts": counts,
-        "plan_faults": FAULTS,
-        "due_plans": due,
-        "has_plans": bool(build.plans),
-        "worklog_uri": worklog_uri,
-    }
+def plan_counts(build: Build, branch_id: str, year: int) -> tuple[dict[str, int], str | None]:
+    """For the dashboard of `year`: the branch's faults that year (未开展/缺影像/缺记录; empty without a
+    plan) and its 工作纪实 page (None without one)."""
+    log = of_year(build, branch_id, year)
+    has_page = year in worklog_years(build, branch_id)
+    return (
+        {s: log.count(s) for s in FAULTS} if log.entries else {},
+        worklog_uri(branch_id, year) if has_page else None,
+    )
+
+
+def due_plans(build: Build, year: int) -> list[Entry]:
+    """For the dashboard of the build date's year: every branch's plans for this month and the next."""
+    b = build.review.build_date
+    if year != b.year:
+        return []
+    months = {period_of(b, "month"), period_of(dt.date(b.year + b.month // 12, b.month % 12 + 1, 1), "month")}
+    plans = [p for p in build.plans if p.month in months and p.branch_id in build.branches]
+    meetings = [m for branch_id in {p.branch_id for p in plans} for m in build.meetings.get(branch_id, [])]
+    return match(plans, meetings, judged(build), b)[0]
 
 
 def detail_context(build: Build, branch_id: str) -> dict[str, Any]:
@@ -139,6 +130,7 @@ class LedgerFile(DataFile):
     branch: Branch
     year: int
     editions: ClassVar = INTERNAL_ONLY
+    later: ClassVar = True
 
     @classmethod
     def every(cls, build: Build) -> list[DataFile]:
