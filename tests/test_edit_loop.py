@@ -92,12 +92,20 @@ def test_a_back_dated_item_rewrites_only_the_archive_pages_whose_items_changed(t
     assert "news/page/5/index.html" in rewritten
     assert not {f"news/page/{n}/index.html" for n in range(1, 5)} & rewritten
     assert not any(path.startswith("branches/xs1/") for path in rewritten)
+    later = {f.src_uri for f in plugin.files if isinstance(f, KeptFile)} & rewritten
     # What was kept and what was rewritten (with rows kept from the last build) is what a fresh build makes.
     fresh = fresh_build(project, tmp_path / "fresh")
     lists = sorted(p.relative_to(fresh).as_posix() for p in fresh.glob("news/**/index.html"))
     assert len(lists) == 6
     for page in lists:
         assert article(site / page) == article(fresh / page), page
+    # The review's spreadsheets, made after the build (no page shows them), count the new meeting, and
+    # the dashboards, whose rows are kept per branch, show what a fresh build shows.
+    for sheet in ("review/activity.csv", "review/summary.csv"):
+        assert sheet in later and (site / sheet).read_bytes() == (fresh / sheet).read_bytes(), sheet
+    assert "jg1,2024-01,支委会,11," in (site / "review/activity.csv").read_text(encoding="utf-8-sig")
+    for dashboard in ("review/index.html", "review/2023/index.html"):
+        assert article(site / dashboard) == article(fresh / dashboard), dashboard
 
 
 def test_an_edit_hands_mkdocs_its_page_and_what_shows_it(tmp_path: Path) -> None:
@@ -146,3 +154,25 @@ def test_a_branchs_review_pages_follow_its_items_and_only_its(tmp_path: Path) ->
     before = written(site)
     serve_rebuild(project)  # nothing changed: no page or 台账 written (MkDocs writes its 404 page anyway)
     assert {p for p in changed(site, before) if p.endswith((".html", ".docx"))} <= {"404.html"}
+
+
+def test_the_theme_is_listed_once_but_the_sites_own_theme_folder_every_build(tmp_path: Path) -> None:
+    """MkDocs lists every theme file each build to find its static files; `serve` keeps the listing of
+    the installed themes (`dirty.ThemeListing`) and reads the site's `custom_dir` again: a file added
+    there is published by the next rebuild, as by a build of its own, and Material's files stay."""
+    project = make(tmp_path)
+    project.configure("  language: zh\n", "  language: zh\n  custom_dir: overrides\n")
+    (project.root / "overrides").mkdir()
+    plugin = serve_rebuild(project, startup=True)
+    site = project.root / "site"
+    kept = set(plugin.theme_listing.listed)
+    assert any(folder.endswith("material/templates") for folder in kept)
+    assert not any(folder.startswith(str(project.root)) for folder in kept)
+    material = {p for p in written(site) if p.startswith("assets/")}
+    assert any(p.startswith("assets/javascripts/bundle.") for p in material)
+    (project.root / "overrides/assets").mkdir()
+    (project.root / "overrides/assets/college.css").write_text("body{}", encoding="utf-8")
+    serve_rebuild(project)
+    assert (site / "assets/college.css").read_text(encoding="utf-8") == "body{}"
+    fresh = {p for p in written(fresh_build(project, tmp_path / "fresh")) if p.startswith("assets/")}
+    assert material | {"assets/college.css"} == fresh
