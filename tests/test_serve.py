@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -127,6 +129,26 @@ def test_a_deleted_photo_is_no_longer_served(project: SiteProject, server: Serve
     assert [server.get(f"branches/jg1/news/2024-03-13-x/{r}")[0] for r in renditions] == [404] * len(
         renditions
     )
+
+
+def test_a_ledger_is_made_when_it_is_asked_for(project: SiteProject, server: Server) -> None:
+    """Builds in `serve` make no 台账 (pages only link to them; `dirty.Later`): the server makes one when it
+    is asked for, from the site as it is then, and again after an edit."""
+
+    def ledger() -> str:
+        with urllib.request.urlopen(server.base + "review/worklog/jg1/ledger-2024.docx", timeout=30) as got:
+            data = got.read()
+        with zipfile.ZipFile(io.BytesIO(data)) as docx:
+            return docx.read("word/document.xml").decode("utf-8")
+
+    status, page = server.get("review/worklog/jg1/2024/")
+    assert status == 200 and "ledger-2024.docx" in page
+    assert "三月支委会" in ledger()
+    builds = server.builds()
+    project.item("jg1", "2024-03-13-x.md", "title: 三月支委会（补记）\ntype: 支委会\nreviewer: 王")
+    server.wait_for(lambda: server.builds() > builds, "a rebuild")
+    assert "三月支委会（补记）" in ledger()
+    assert "Traceback" not in "".join(server.log)
 
 
 ITEM = "branches/jg1/news/2024-03-13-x.md"

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import threading
 from collections.abc import Callable, Collection
 from contextlib import suppress
@@ -88,7 +89,12 @@ class Outputs:
         self._queued = {}
 
     def page(
-        self, files: Files, config: MkDocsConfig, uri: str, in_nav: bool, fingerprint: Callable[[], Fingerprint]
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        uri: str,
+        in_nav: bool,
+        fingerprint: Callable[[], Fingerprint],
     ) -> bool:
         """Adds the page at `uri`; False when an unchanged copy was kept instead (nothing to render)."""
         unchanged = self.dirty and self.tracker.unchanged(uri, fingerprint())
@@ -122,7 +128,10 @@ class Outputs:
         """A file copied from `path` or made by `content()`; in serve, kept while its fingerprint stays,
         and, when `later`, made after the build (`Later`): no page shows it, pages only link to it."""
         digest = fingerprint() if self.keep else None
-        if digest is not None and self.tracker.unchanged(uri, digest):
+        unchanged = digest is not None and self.tracker.unchanged(uri, digest)
+        if unchanged and later and content is not None and self.later.pending(uri):
+            self._queued[uri] = (os.path.join(config.site_dir, uri), content)  # not this old build's
+        if unchanged:
             files.append(self._kept_file(config, uri))
         elif digest is not None and later and content is not None:
             files.append(self._kept_file(config, uri))
@@ -146,66 +155,86 @@ class Outputs:
         return file
 
 
-class Later(threading.Thread):
-    """In `mkdocs serve`, writes the files that cost much to make and that no page shows, only links to
-    (the 台账 in Word), one by one after the build that asked for them: the edit that changed them shows
-    at once, and the first build costs what `mkdocs build` costs. A newer request for a file replaces one
-    not yet begun; a file that cannot be made is made again on the next build."""
+class Later:
+    """In `mkdocs serve`, the files that cost much to make and that no page shows, pages only link to
+    them (the 台账 in Word, the review's spreadsheets), are made when they are asked for: a build only
+    notes what each would hold now, so an edit shows at once and the first build costs what `mkdocs
+    build` costs. `answer` has the preview server make a file before serving it; a server that cannot be
+    asked has them made after each build, one by one, in the background."""
 
     def __init__(self, tracker: Tracker) -> None:
-        super().__init__(daemon=True, name="branches-later")
         self.tracker = tracker
         self.jobs: dict[str, tuple[str, Callable[[], bytes]]] = {}  # URI → (where, how to make it)
-        self.busy = self.stopped = False
-        self.condition = threading.Condition()
+        self.lock = threading.Lock()  # one file made at a time; held while `jobs` changes
+        self.eager = False  # made in the background after each build, not when asked for
+        self.stopped = False
 
     def add(self, jobs: dict[str, tuple[str, Callable[[], bytes]]]) -> None:
+        """What this build would write (the newest request for a file replaces an older one)."""
         if not jobs or self.stopped:
             return
-        with self.condition:
+        with self.lock:
             self.jobs.update(jobs)
-            self.condition.notify_all()
-        if not self.is_alive():
-            self.start()
+        if self.eager:
+            threading.Thread(target=self.make_all, name="branches-later", daemon=True).start()
+
+    def pending(self, uri: str) -> bool:
+        return uri in self.jobs
 
     def drop(self, uris: set[str]) -> None:
-        with self.condition:
+        with self.lock:
             for uri in uris:
                 self.jobs.pop(uri, None)
 
     def stop(self) -> None:
         """`serve` is ending (its folder goes): nothing more is written."""
-        with self.condition:
+        with self.lock:
             self.stopped = True
             self.jobs.clear()
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Until every file asked for is written (tests, the end of `serve`); False on timeout."""
-        with self.condition:
-            return self.condition.wait_for(lambda: not self.jobs and not self.busy, timeout)
-
-    def run(self) -> None:
-        while True:
-            with self.condition:
-                self.condition.wait_for(lambda: bool(self.jobs))
-                uri = next(iter(self.jobs))
-                dest, make = self.jobs.pop(uri)
-                self.busy = True
+    def make(self, uri: str) -> None:
+        """Writes the file at `uri` if it is waiting to be made."""
+        with self.lock:
+            job = self.jobs.pop(uri, None)
+            if job is None:
+                return
+            dest, content = job
             try:
-                data = make()
+                data = content()
                 os.makedirs(os.path.dirname(dest), exist_ok=True)
                 temporary = f"{dest}.{threading.get_ident()}.part"
                 with open(temporary, "wb") as out:
                     out.write(data)
                 os.replace(temporary, dest)  # a reader never gets half a file
-            except Exception as exc:  # a file of the preview: the build itself went on
+            except Exception as exc:  # a file of the preview: the site itself is built
                 self.tracker.forget(uri)
                 if not self.stopped:
                     log.warning(f"文件“{uri}”这次没有生成（{exc}），再保存一次任何内容文件就会重试")
-            finally:
-                with self.condition:
-                    self.busy = False
-                    self.condition.notify_all()
+
+    def make_all(self) -> None:
+        """Every file waiting (tests; a server that cannot be asked)."""
+        for uri in list(self.jobs):
+            self.make(uri)
+        with self.lock:  # and the one another thread is making
+            pass
+
+    def answer(self, server: Any) -> None:
+        """Has MkDocs' preview server (`LiveReloadServer`, a WSGI server) make a waiting file when it is
+        asked for, before serving it; with another server, they are made in the background."""
+        try:
+            app, mount = server.get_app(), server.mount_path
+        except AttributeError:
+            self.eager = True
+            threading.Thread(target=self.make_all, name="branches-later", daemon=True).start()
+            return
+
+        def serve(environ: dict[str, Any], start_response: Any) -> Any:
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+            if self.jobs and path.startswith(mount):
+                self.make(posixpath.normpath("/" + path[len(mount) :]).lstrip("/"))
+            return app(environ, start_response)
+
+        server.set_app(serve)
 
 
 def merge_search_index(search: Any, rebuilt: set[str], alive: set[str]) -> None:

@@ -187,6 +187,7 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         self.watcher = watch(server, self.root / self.config.content_dir)
+        self.outputs.later.answer(server)
         return server
 
     def on_shutdown(self) -> None:
