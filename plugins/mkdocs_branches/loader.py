@@ -90,19 +90,19 @@ def load_content(root: Path, settings: Settings, cache: ReadCache | None = None)
         own: dict[str, NewsItem] = {}
         news = entry / "news"
         if news.is_dir() and reader.inside_dir(news, reader.rel(news)):
+            news_dir = str(news)
             for name, is_dir in _entries(news):
                 if safety.hidden(name):
                     continue
-                path = news / name
                 if is_dir:
-                    reader.stray_news(path)
+                    reader.stray_news(news / name)
                 elif name.endswith(".md"):
-                    item = reader.item(branch.id, path)
+                    item = reader.item(branch.id, os.path.join(news_dir, name))
                     if item is not None:
                         content.items.append(item)
                         own[item.slug] = item
                 else:
-                    reader.not_news(path)
+                    reader.not_news(news / name)
         folder = entry / "records"
         if folder.is_dir() and reader.inside_dir(folder, reader.rel(folder)):
             # Linked on every load, not remembered: the item named may have changed or gone.
@@ -285,14 +285,16 @@ class _Reader:
         """Note that what is being read depends on `path` (its state now, before it is read)."""
         self.deps.append((str(path), signature(str(path))))
 
-    def remembered(self, path: Path, read: Callable[[], Read]) -> Read:
+    def remembered(self, path: Path | str, read: Callable[[], Read]) -> Read:
         """`read()`, or what it gave last time if no file it looked at has changed since."""
         key = str(path)
         self.seen.add(key)
         memo = self.cache.get(key)
+        if memo is not None and memo.settings is not self.settings and memo.settings == self.settings:
+            self.settings = memo.settings  # the same: compared by identity from now on
         if (
             memo is not None
-            and memo.settings == self.settings
+            and memo.settings is self.settings
             and all(signature(dep) == was for dep, was in memo.deps)
         ):
             self.problems.items.extend(memo.problems)
@@ -398,8 +400,9 @@ class _Reader:
             personal_data_checked=get("personal_data_checked", False),
         )
 
-    def item(self, branch_id: str, path: Path) -> NewsItem | None:
-        item = self.remembered(path, lambda: self._item(branch_id, path))
+    def item(self, branch_id: str, path: str) -> NewsItem | None:
+        """The news item at `path`; made a `Path` only when it has to be read (most are remembered)."""
+        item = self.remembered(path, lambda: self._item(branch_id, Path(path)))
         return item if isinstance(item, NewsItem) else None
 
     def _item(self, branch_id: str, path: Path) -> NewsItem | None:

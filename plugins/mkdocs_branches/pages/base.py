@@ -18,7 +18,7 @@ from typing import ClassVar
 from ..config import ActivityType
 from ..errors import Problem
 from ..images import Processed
-from ..incremental import Fingerprint, Stamps
+from ..incremental import Fingerprint, Stamps, stamp
 from ..index import Site
 from ..model import Branch, Content, MeetingRecord, PlannedActivity
 from ..render import Renderer
@@ -136,7 +136,8 @@ class Build:
         plans: dict[str, list[PlannedActivity]] = {}
         for plan in self.content.plans:
             plans.setdefault(plan.branch_id, []).append(plan)
-        shared = (self.options, self.review.build_date, tuple(self.years_judged))
+        # The options digested: a new `Options` each build would be compared field by field, per output.
+        shared = (stamp(self.options), self.review.build_date, tuple(self.years_judged))
         stamps = self.stamps
         return {
             b.id: (

@@ -39,7 +39,11 @@ def judged(build: Build) -> set[str]:
 def worklog_years(build: Build, branch_id: str) -> list[int]:
     """The years a branch has a plan or a meeting that counts, up to the year after the build date's."""
     last = build.review.build_date.year + 1
-    return [y for y in years_of(branch_id, build.plans, build.meetings.get(branch_id, [])) if y <= last]
+
+    def years() -> list[int]:
+        return [y for y in years_of(branch_id, build.plans, build.meetings.get(branch_id, [])) if y <= last]
+
+    return build.stamps.kept(("worklog years", branch_id), build.branch_inputs[branch_id], years)
 
 
 def of_year(build: Build, branch_id: str, year: int, quarter: int | None = None) -> Worklog:
