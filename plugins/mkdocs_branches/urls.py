@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from functools import lru_cache
 
 from .slugs import file_url_name, url_name
 
@@ -31,9 +32,10 @@ def url_to_dest(url: str) -> str:
     return posixpath.normpath(url + "index.html") if url.endswith("/") else url
 
 
-def _parts(path: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)  # a page links the same few pages again and again (its branch, the lists)
+def _parts(path: str) -> tuple[str, ...]:
     path = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]
-    return path.split("/") if path else []
+    return tuple(path.split("/")) if path else ()
 
 
 def relative_url(url: str, other: str) -> str:
@@ -47,7 +49,7 @@ def relative_url(url: str, other: str) -> str:
         if a != b:
             break
         common += 1
-    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    rel = "/".join([*[".."] * (len(here) - common), *there[common:]]) or "."
     return rel + "/" if url.endswith("/") else rel
 
 
