@@ -38,12 +38,14 @@ import json
 import random
 import re
 import sys
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from make_plan_template import NAME, workbook_bytes
+from make_plan_template import template_csv as plan_csv
+from make_plan_template import template_xlsx as plan_xlsx
 from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES, DEFAULT_BRANCH_TYPES
 from mkdocs_branches.loader import Settings, load_content
 from mkdocs_branches.model import NewsItem
@@ -52,7 +54,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST, LAST = dt.date(2024, 1, 1), dt.date(2026, 11, 30)  # the registers' span: to the last finished month
-STAMP = dt.datetime(2026, 12, 1, 9, 0)  # inside every .xlsx: no build time leaks into the bytes
 COLUMNS = ("日期", "活动类型", "主题", "主持人", "记录人", "应到", "实到", "缺席", "地点", "新闻", "备注")
 KEYS = ("date", "type", "topic", "host", "recorder", "expected", "present", "absent", "place", "news", "note")
 MONTHLY, QUARTERLY, YEARLY = ("支委会", "主题党日"), ("支部党员大会", "党课"), ("组织生活会", "民主评议")
@@ -537,25 +538,6 @@ def _sheet_layout(sheet, header_row: int) -> None:
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
 
 
-def _workbook_bytes(book: openpyxl.Workbook) -> bytes:
-    """The saved workbook with fixed timestamps, so that the same content gives the same bytes."""
-    stamp = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    book.properties.created = STAMP
-    book.properties.creator = book.properties.lastModifiedBy = "组织委员"
-    raw = io.BytesIO()
-    book.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            target.writestr(fixed, data)
-    return out.getvalue()
-
-
 def write_xlsx(name: str, year: int, meetings: list[Meeting], rng: random.Random) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -572,7 +554,7 @@ def write_xlsx(name: str, year: int, meetings: list[Meeting], rng: random.Random
         if isinstance(row[0], dt.date):
             sheet.cell(sheet.max_row, 1).number_format = "yyyy-mm-dd"
     _sheet_layout(sheet, 2)
-    return _workbook_bytes(book)
+    return workbook_bytes(book)
 
 
 def template_xlsx() -> bytes:
@@ -589,7 +571,7 @@ def template_xlsx() -> bytes:
     sheet.add_data_validation(types)
     types.add("B2:B1000")
     _sheet_layout(sheet, 1)
-    return _workbook_bytes(book)
+    return workbook_bytes(book)
 
 
 EXAMPLE = (
@@ -625,9 +607,6 @@ def files(root: Path) -> dict[Path, Callable[[], bytes]]:
         root / "docs/files/组织生活记录模板.xlsx": template_xlsx,
         root / "docs/files/组织生活记录模板.csv": template_csv,
     }
-    from make_plan_template import NAME
-    from make_plan_template import template_csv as plan_csv
-    from make_plan_template import template_xlsx as plan_xlsx
 
     out |= {root / f"docs/files/{NAME}.xlsx": plan_xlsx, root / f"docs/files/{NAME}.csv": plan_csv}
     for branch, plan in PLANS.items():

@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from make_demo_records import _workbook_bytes  # noqa: E402
 from mkdocs_branches.config import DEFAULT_ACTIVITY_TYPES  # noqa: E402
 from openpyxl.styles import Alignment, Font, PatternFill  # noqa: E402
 
@@ -35,6 +36,26 @@ EXAMPLES = (
     (dt.date(2026, 3, 1), "主题党日", "“学雷锋”志愿服务进社区", "王海燕", "示例"),
 )
 NAME = "活动计划模板"
+STAMP = dt.datetime(2026, 12, 1, 9, 0)  # inside every .xlsx: no build time leaks into the bytes
+
+
+def workbook_bytes(book: openpyxl.Workbook) -> bytes:
+    """The saved workbook with fixed timestamps, so that the same content gives the same bytes."""
+    stamp = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    book.properties.created = STAMP
+    book.properties.creator = book.properties.lastModifiedBy = "组织委员"
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            target.writestr(fixed, data)
+    return out.getvalue()
 
 
 def template_xlsx() -> bytes:
@@ -58,7 +79,7 @@ def template_xlsx() -> bytes:
         cell.fill = PatternFill("solid", fgColor="F8E0E0")
         cell.alignment = Alignment(horizontal="center")
     sheet.freeze_panes = "A2"
-    return _workbook_bytes(book)
+    return workbook_bytes(book)
 
 
 def template_csv() -> bytes:
