@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import material
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # `make test` installs it (`npm ci`)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -257,6 +259,7 @@ class _Visit:
                 and self.viewport == "desktop"
                 and page.evaluate("!!document.body.dataset.mdColorScheme")
             ):
+                _link_palette(page)
                 page.evaluate("document.body.dataset.mdColorScheme = 'slate'")  # what the palette toggle does
                 result.dark = run_axe(page, COLOUR_RULES)
             page.wait_for_load_state("networkidle")
@@ -264,6 +267,26 @@ class _Visit:
             return result
         finally:
             self.context.close()
+
+
+# Material's stylesheet of its named colours and the slate scheme, which pages with one custom light scheme
+# do not link (overrides/main.html): a site that adds the palette toggle links it.
+PALETTE = next(Path(material.__file__).parent.glob("templates/assets/stylesheets/palette.*.min.css"), None)
+
+
+def _link_palette(page) -> None:
+    """Link Material's palette stylesheet after its main one, where a site with the toggle has it."""
+    if PALETTE is None or page.evaluate("!!document.querySelector('link[href*=\"stylesheets/palette.\"]')"):
+        return
+    page.evaluate(
+        """name => new Promise((loaded, failed) => {
+            const main = document.querySelector('link[href*="stylesheets/main."]');
+            const link = Object.assign(document.createElement("link"), {rel: "stylesheet", onload: loaded, onerror: failed});
+            link.href = new URL(name, main.href).href;
+            main.after(link);
+        })""",
+        PALETTE.name,
+    )
 
 
 def audit(browser, base: str, pages: list[tuple[str, bool]], viewports=tuple(VIEWPORTS), dark=True, window=3):

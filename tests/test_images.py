@@ -735,7 +735,12 @@ def test_picture_html_for_a_fixed_size_and_the_largest_paint() -> None:
     medium = picture_html(sample(), "", str, sizes="300px")  # 900 device pixels: up to 960
     assert medium.count("960w") == 2 and "1600w" not in medium
     assert picture_html(sample(), "", str, sizes="400px").count("1600w") == 2  # 1,200: up to 1600
-    assert picture_html(sample(), "", str, sizes="(max-width: 600px) 50vw, 240px").count("1600w") == 2
+    # Half of a screen at most 600 pixels wide, else 240: at most 900 device pixels (the gallery's thumbnails).
+    thumbs = picture_html(sample(), "", str, sizes="(max-width: 600px) 50vw, 240px")
+    assert thumbs.count("960w") == 2 and "1600w" not in thumbs
+    assert picture_html(sample(), "", str, sizes="(max-width: 960px) 100vw, 960px").count("1600w") == 2
+    assert picture_html(sample(), "", str, sizes="(min-width: 600px) 50vw, 240px").count("1600w") == 2
+    assert picture_html(sample(), "", str, sizes="100vw").count("1600w") == 2
     first = picture_html(sample(), "", str, priority=True)
     assert 'fetchpriority="high"' in first and "loading=" not in first
 

@@ -359,6 +359,35 @@ def test_photos_are_published_and_body_images_resolve(project: SiteProject) -> N
     assert all((project.root / "site" / meta[key]).is_file() for key in ("cover", "cover_webp"))
 
 
+def test_a_phone_paints_before_the_scripts_and_without_an_unused_palette(college: SiteProject) -> None:
+    """Every script deferred (none holds the first paint back); Material's palette stylesheet only where the
+    palette takes something from it (its named colours, the dark scheme, the toggle)."""
+
+    def tags(pattern: str) -> list[str]:
+        return re.findall(pattern, college.html("/")) + re.findall(pattern, college.html("news/"))
+
+    palettes = {
+        "": False,  # no palette: Material's default colours are in its main stylesheet
+        "  palette:\n    primary: custom\n    accent: custom\n": False,  # ours, in branches.css
+        "  palette:\n    primary: red\n    accent: custom\n": True,
+        "  palette:\n    scheme: slate\n    primary: custom\n    accent: custom\n": True,
+        "  palette:\n    - scheme: default\n      primary: custom\n      accent: custom\n"
+        "      toggle: {icon: material/brightness-4, name: 深色}\n"
+        "    - scheme: slate\n      primary: custom\n      accent: custom\n"
+        "      toggle: {icon: material/brightness-7, name: 浅色}\n": True,
+    }
+    language = "  language: zh\n"
+    for palette, linked in palettes.items():
+        college.configure(language, language + palette)
+        assert college.build().returncode == 0, palette
+        scripts = tags(r"<script[^>]*\ssrc=[^>]*>")
+        assert scripts and all(" defer " in s for s in scripts), scripts
+        styles = tags(r'<link rel="stylesheet" href="[^"]*"')
+        assert any("/main." in s for s in styles) and any("branches.css" in s for s in styles)
+        assert any("/palette." in s for s in styles) == linked, (palette, styles)
+        college.configure(language + palette, language)
+
+
 def test_pages_link_only_the_scripts_and_styles_they_use(college: SiteProject) -> None:
     """The photo viewer where there are photos to open; the review pages' styles in the internal edition."""
     from PIL import Image

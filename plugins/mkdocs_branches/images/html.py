@@ -9,6 +9,7 @@ from collections.abc import Callable
 from .records import WEBP, Processed
 
 _FIXED = re.compile(r"(\d+(?:\.\d+)?)(px|rem)")
+_BOUNDED = re.compile(r"\(\s*max-width:\s*(\d+(?:\.\d+)?)px\s*\)\s+(\d+(?:\.\d+)?)vw")
 REM = 24  # Material's root font size at its widest (20px on phones)
 DENSITY = 3  # the sharpest phone screens
 
@@ -52,8 +53,15 @@ def picture_html(
 
 
 def _device_pixels(sizes: str) -> int | None:
-    """For a fixed size ("150px", "6rem"), the most device pixels it can take; None for one that varies."""
-    fixed = _FIXED.fullmatch(sizes.strip())
-    if fixed is None:
-        return None
-    return round(float(fixed.group(1)) * (REM if fixed.group(2) == "rem" else 1) * DENSITY)
+    """The most device pixels `sizes` can take: each of its sizes fixed ("150px", "6rem") or a share of a
+    bounded screen ("(max-width: 600px) 50vw", at most 300px); None when one is unbounded ("100vw")."""
+    widest = 0.0
+    for size in sizes.split(","):
+        if fixed := _FIXED.fullmatch(size.strip()):
+            css = float(fixed.group(1)) * (REM if fixed.group(2) == "rem" else 1)
+        elif bounded := _BOUNDED.fullmatch(size.strip()):
+            css = float(bounded.group(1)) * float(bounded.group(2)) / 100
+        else:
+            return None
+        widest = max(widest, css)
+    return round(widest * DENSITY)
