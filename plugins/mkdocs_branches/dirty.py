@@ -126,7 +126,7 @@ class Outputs:
         later: bool = False,
     ) -> None:
         """A file copied from `path` or made by `content()`; in serve, kept while its fingerprint stays,
-        and, when `later`, made after the build (`Later`): no page shows it, pages only link to it."""
+        and, when `later` (no page shows it, pages only link to it), made when it is asked for (`Later`)."""
         digest = fingerprint() if self.keep else None
         unchanged = digest is not None and self.tracker.unchanged(uri, digest)
         if unchanged and later and content is not None and self.later.pending(uri):
@@ -159,8 +159,8 @@ class Later:
     """In `mkdocs serve`, the files that cost much to make and that no page shows, pages only link to
     them (the 台账 in Word, the review's spreadsheets), are made when they are asked for: a build only
     notes what each would hold now, so an edit shows at once and the first build costs what `mkdocs
-    build` costs. `answer` has the preview server make a file before serving it; a server that cannot be
-    asked has them made after each build, one by one, in the background."""
+    build` costs. `answer` has the preview server make a file before serving it; with a server that cannot
+    be asked, they are made after each build, one by one, in the background."""
 
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
