@@ -743,6 +743,10 @@ def test_picture_html_for_a_fixed_size_and_the_largest_paint() -> None:
     assert picture_html(sample(), "", str, sizes="100vw").count("1600w") == 2
     first = picture_html(sample(), "", str, priority=True)
     assert 'fetchpriority="high"' in first and "loading=" not in first
+    # A list's cover beside its text: never raised above the page's styles and scripts, lazy or not.
+    cover = picture_html(sample(), "", str, lazy=False, background=True)
+    assert 'fetchpriority="low"' in cover and "loading=" not in cover
+    assert 'loading="lazy"' in picture_html(sample(), "", str, background=True)
 
 
 def test_processed_helpers() -> None:

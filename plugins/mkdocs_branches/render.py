@@ -120,8 +120,8 @@ class Renderer:
 
 
 def image_helpers(site: Site, link: Callable[[str], str]) -> dict[str, Callable[..., Any]]:
-    """`picture(path, alt, sizes, lazy, priority)` and `full(path)` for templates, with URLs relative to
-    the page (`picture_html` says what `lazy` and `priority` do)."""
+    """`picture(path, alt, sizes, lazy, priority, background)` and `full(path)` for templates, with URLs
+    relative to the page (`picture_html` says what `lazy`, `priority` and `background` do)."""
 
     def picture(
         path: str,
@@ -129,9 +129,11 @@ def image_helpers(site: Site, link: Callable[[str], str]) -> dict[str, Callable[
         sizes: str = "(max-width: 960px) 100vw, 960px",
         lazy: bool = True,
         priority: bool = False,
+        background: bool = False,
     ) -> Markup:
         image = site.images[path]
-        return Markup(picture_html(image, alt, link, sizes, lazy=lazy, priority=priority))  # all escaped
+        html = picture_html(image, alt, link, sizes, lazy=lazy, priority=priority, background=background)
+        return Markup(html)  # all escaped
 
     def full(path: str) -> str:
         return link(site.images[path].fallback.uri)

@@ -22,11 +22,14 @@ def picture_html(
     lazy: bool = True,
     css_class: str = "",
     priority: bool = False,
+    background: bool = False,
 ) -> str:
     """`<picture>` with a WebP `<source>` and a JPEG/PNG `<img>`; `css_class` goes on the `<img>`.
 
     `lazy`: loaded when scrolled near (for photos below the first screenful: one there, loaded late, is
-    a late largest paint). `priority`: the page's likely largest paint, fetched first (never lazy)."""
+    a late largest paint). `priority`: the page's likely largest paint, fetched first (never lazy).
+    `background`: never the largest paint (a list's small cover beside its text), fetched after the page's
+    styles and scripts even on the first screen, where Chrome would otherwise raise it."""
     fallback = p.fallback
     widest = _device_pixels(sizes)
     attrs = [
@@ -41,8 +44,11 @@ def picture_html(
         attrs.append(("class", css_class))
     if priority:
         attrs.append(("fetchpriority", "high"))
-    elif lazy:
-        attrs.append(("loading", "lazy"))
+    else:
+        if background:
+            attrs.append(("fetchpriority", "low"))
+        if lazy:
+            attrs.append(("loading", "lazy"))
     attrs.append(("decoding", "async"))
     img = "<img " + " ".join(f'{name}="{html.escape(value)}"' for name, value in attrs) + ">"
     webp = p.srcset(WEBP, url_of, widest)
