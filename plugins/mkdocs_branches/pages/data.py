@@ -41,7 +41,7 @@ class DataFile:
     uri: str
     path: str | None = None
     editions: ClassVar[frozenset[Edition]] = EVERY_EDITION
-    later: ClassVar[bool] = False  # costly, and only linked to: `serve` makes it after the build
+    later: ClassVar[bool] = False  # costly, and only linked to: `serve` makes it when it is asked for
 
     def content(self, build: Build) -> bytes:
         raise NotImplementedError

@@ -244,30 +244,32 @@ class Queue(GeneratedPage):
 
 
 @dataclass(kw_only=True)
-class ActivitySheet(DataFile):
-    """activity.csv: one row per branch × rule-bearing type × period, for Excel."""
+class ReviewSheet(DataFile):
+    """A spreadsheet behind the review pages, for Excel: only linked to, so `serve` makes it when it is
+    downloaded, anew once a branch changed."""
 
-    uri: str = ACTIVITY_CSV_URI
     editions: ClassVar = INTERNAL_ONLY
     later: ClassVar = True
 
     def fingerprint(self, build: Build) -> str:
         return build.stamps.kept(self.uri, build.branch_inputs, new_version)
+
+
+@dataclass(kw_only=True)
+class ActivitySheet(ReviewSheet):
+    """activity.csv: one row per branch × rule-bearing type × period."""
+
+    uri: str = ACTIVITY_CSV_URI
 
     def content(self, build: Build) -> bytes:
         return to_excel_bytes(activity_csv(build.review.results, [t.name for t in build.options.types]))
 
 
 @dataclass(kw_only=True)
-class SummarySheet(DataFile):
-    """summary.csv: one row per branch, for Excel."""
+class SummarySheet(ReviewSheet):
+    """summary.csv: one row per branch."""
 
     uri: str = SUMMARY_CSV_URI
-    editions: ClassVar = INTERNAL_ONLY
-    later: ClassVar = True
-
-    def fingerprint(self, build: Build) -> str:
-        return build.stamps.kept(self.uri, build.branch_inputs, new_version)
 
     def content(self, build: Build) -> bytes:
         return to_excel_bytes(summary_csv(build.review.summaries.values(), build.site.branches))

@@ -4,15 +4,13 @@ status, record and news (`worklog`), then the 计划外 activities; and the year
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ..incremental import stamp
 from ..model import Branch
-from ..periods import period_of
-from ..worklog import FAULTS, STATUSES, UNPLANNED, Entry, Worklog, match, worklog, years_of
+from ..worklog import FAULTS, STATUSES, UNPLANNED, Entry, Worklog, due_soon, match, worklog, years_of
 from .base import INTERNAL_ONLY, Build
 from .branch import BranchPage
 from .data import DataFile
@@ -68,14 +66,20 @@ def plan_counts(build: Build, branch_id: str, year: int) -> tuple[dict[str, int]
 
 
 def due_plans(build: Build, year: int) -> list[Entry]:
-    """For the dashboard of the build date's year: every branch's plans for this month and the next."""
+    """For the dashboard of the build date's year: every branch's plans for this month and the next, made
+    once per build (the dashboard's fingerprint and its page both show them), again when a branch changed."""
     b = build.review.build_date
     if year != b.year:
         return []
-    months = {period_of(b, "month"), period_of(dt.date(b.year + b.month // 12, b.month % 12 + 1, 1), "month")}
-    plans = [p for p in build.plans if p.month in months and p.branch_id in build.branches]
-    meetings = [m for branch_id in {p.branch_id for p in plans} for m in build.meetings.get(branch_id, [])]
-    return match(plans, meetings, judged(build), b)[0]
+
+    def due() -> list[Entry]:
+        plans = [p for p in due_soon(build.plans, b) if p.branch_id in build.branches]
+        meetings = [
+            m for branch_id in {p.branch_id for p in plans} for m in build.meetings.get(branch_id, [])
+        ]
+        return match(plans, meetings, judged(build), b)[0]
+
+    return build.stamps.kept("due plans", build.branch_inputs, due)
 
 
 def detail_context(build: Build, branch_id: str) -> dict[str, Any]:
