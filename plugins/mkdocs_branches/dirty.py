@@ -129,13 +129,13 @@ class Outputs:
         and, when `later` (no page shows it, pages only link to it), made when it is asked for (`Later`)."""
         digest = fingerprint() if self.keep else None
         unchanged = digest is not None and self.tracker.unchanged(uri, digest)
-        if unchanged and later and content is not None and self.later.pending(uri):
-            self._queued[uri] = (os.path.join(config.site_dir, uri), content)  # not this old build's
-        if unchanged:
+        if digest is not None and later and content is not None:
             files.append(self._kept_file(config, uri))
-        elif digest is not None and later and content is not None:
+            # Queued when changed, and when still waiting: made from this build, not from an old one.
+            if not unchanged or self.later.pending(uri):
+                self._queued[uri] = (os.path.join(config.site_dir, uri), content)
+        elif unchanged:
             files.append(self._kept_file(config, uri))
-            self._queued[uri] = (os.path.join(config.site_dir, uri), content)
         elif path is not None:
             files.append(File.generated(config, uri, abs_src_path=path))
         elif content is not None:
