@@ -239,6 +239,8 @@ class _Visit:
         self.page.goto(base + url, wait_until="commit")  # it loads while other pages are audited
 
     def finish(self) -> Audit:
+        from browser import scripts_started
+
         page = self.page
         try:
             weight = None
@@ -247,6 +249,7 @@ class _Visit:
                 weight = self.traffic.weight()  # before axe, which may bring lazy images into view
             else:
                 page.wait_for_load_state("load")
+            scripts_started(page)  # what axe sees is the page as Material's script has made it
             page.add_style_tag(content=STILL)
             structure = page.evaluate(STRUCTURE_JS)
             result = Audit(self.url, self.viewport, run_axe(page), self.traffic, structure, weight)

@@ -117,8 +117,15 @@ class RequestLog:
         ]
 
 
+def scripts_started(page) -> None:
+    """Until the page's scripts (Material's, search, the photo viewer, the site's own) have run: they are
+    fetched after the load event (overrides/main.html), so a test of what they do waits for them."""
+    page.wait_for_selector("html[data-bb-scripts]", state="attached", timeout=15000)
+
+
 def search(page, query: str) -> list[dict[str, str]]:
     """Opens search with Material's key and types `query`: see `results`."""
+    scripts_started(page)
     page.keyboard.press("/")
     box = page.locator("input.md-search__input")
     assert box.evaluate("el => el === document.activeElement")

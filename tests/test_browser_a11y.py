@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit import DARK_EDITIONS, EDITIONS, KINDS, VIEWPORTS, Audit, audit, describe, open_lightbox
-from browser import serve_under_sub_path
+from browser import scripts_started, serve_under_sub_path
 from conftest import build_demo
 
 pytestmark = pytest.mark.browser
@@ -91,6 +91,7 @@ def test_lightbox_makes_the_page_inert_and_shows_its_focus(browser, demo_site: P
     with serve_under_sub_path(demo_site) as base:
         page = browser.new_page()
         page.goto(base + "gallery/")
+        scripts_started(page)
         opener = page.locator("a[data-lightbox]").first
         open_lightbox(page)  # with the mouse
         focused = page.evaluate(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import SUB_PATH, RequestLog, results, search, serve_under_sub_path
+from audit import VIEWPORTS
+from browser import SUB_PATH, RequestLog, results, scripts_started, search, serve_under_sub_path
 from conftest import ROOT, search_records
 
 pytestmark = pytest.mark.browser
@@ -179,6 +180,7 @@ def test_phone_sized_viewport(browser, demo_url: str) -> None:
     assert page.locator("nav.md-nav--primary").first.is_visible()
     # Search: the header's button opens it full screen, with the keyboard's focus in the box.
     page.goto(demo_url + "news/")
+    scripts_started(page)
     page.locator("label.md-header__button[for='__search']").click()
     box = page.locator("input.md-search__input")
     assert box.is_visible() and box.evaluate("el => el === document.activeElement")
@@ -194,11 +196,33 @@ def test_phone_sized_viewport(browser, demo_url: str) -> None:
     context.close()
 
 
+def test_what_is_typed_before_search_has_come_is_answered(browser, demo_url: str) -> None:
+    """Search's script is fetched after the page's photos (overrides/main.html): a reader who opens the box and
+    types meanwhile (on a phone: the button and the box work without it) gets the results once it has come."""
+    page = browser.new_page(**VIEWPORTS["phone"])
+    held = []
+    page.route("**/assets/branches/search.js", lambda route: held.append(route))
+    page.goto(demo_url + "news/")
+    while not held:
+        page.wait_for_timeout(20)
+    page.locator("label.md-header__button[for='__search']").click()
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("党课")
+    assert page.locator(".md-search-result__item").count() == 0
+    held[0].continue_()
+    found = results(page)
+    assert found and all("党课" in r["title"] + r["info"] + r["excerpt"] for r in found)
+    assert page.locator("#__search").is_checked()
+    page.close()
+
+
 def test_gallery_lightbox(browser, demo_url: str) -> None:
     page = browser.new_page()
     requests = RequestLog()
     requests.attach(page)
     page.goto(demo_url + "gallery/")
+    scripts_started(page)
     first = page.locator("a[data-lightbox]").first
     caption = first.get_attribute("data-caption")
     first.click()

@@ -1,5 +1,6 @@
 """Every public page kind of the demo on a phone, loading: nothing shifts, and the first screenful's photos are
-not lazy-loaded (one there that is, is a late largest paint). The timings are scripts/bench_lighthouse.py's."""
+not lazy-loaded (one there that is, is a late largest paint); Material's script comes after the page and still
+starts, with the site's own. The timings are scripts/bench_lighthouse.py's."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from test_site import JG1
 
 from audit import KINDS, VIEWPORTS
-from browser import serve_under_sub_path
+from browser import scripts_started, serve_under_sub_path
+from conftest import SiteProject, write
 
 pytestmark = pytest.mark.browser
 PUBLIC = [pytest.param(k, id=k.name) for k in KINDS if "public" in k.editions]
@@ -90,6 +93,7 @@ def phone(browser, demo_site: Path):
                 page.wait_for_timeout(50)
                 gate.open()
                 page.wait_for_load_state("load")
+                scripts_started(page)  # what Material's script changes on the page counts too
                 found[kind.name] = page.evaluate(MEASURE) | {"url": url}
                 context.close()
             return found[kind.name]
@@ -116,3 +120,39 @@ def test_the_first_screenful_of_a_phone_is_not_lazy(phone, kind) -> None:
             img for img in result["first"] if img["priority"] == "high" and img["area"] >= largest["area"]
         ]
         assert first, f"{result['url']}: the largest paint {largest['html']} is not fetched first"
+
+
+def test_materials_script_comes_after_the_page_and_starts_with_the_sites_own(
+    browser, project: SiteProject
+) -> None:
+    """Material's script is fetched after the load event (overrides/main.html); then it and the site's own
+    scripts run in their order, and whatever waits for Material (`document$`) or for DOMContentLoaded runs
+    once."""
+    project.branch("jg1", JG1)
+    js = project.root / "docs" / "js"
+    write(
+        js / "first.js",
+        'window.seen = ["first:" + typeof document$];\n'
+        'document.addEventListener("DOMContentLoaded", () => seen.push("first:ready"));\n',
+    )
+    write(js / "second.mjs", 'seen.push("second:module");\n')
+    write(js / "third.js", 'seen.push("third");\ndocument$.subscribe(() => seen.push("third:material"));\n')
+    project.configure("plugins:", "extra_javascript: [js/first.js, js/second.mjs, js/third.js]\nplugins:")
+    assert project.build().returncode == 0
+    with serve_under_sub_path(project.root / "site") as url:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url + "branches/jg1/")
+        scripts_started(page)
+        page.wait_for_function("seen.length === 5")
+        page.wait_for_timeout(100)  # nothing runs twice
+        seen = page.evaluate("seen")
+        assert seen[:3] == ["first:object", "second:module", "third"], seen
+        assert sorted(seen[3:]) == ["first:ready", "third:material"], seen
+        fetched, loaded = page.evaluate("""() => [
+            performance.getEntriesByType("resource").find(e => e.name.includes("/javascripts/bundle.")).startTime,
+            performance.getEntriesByType("navigation")[0].loadEventStart]""")
+        assert fetched > loaded > 0
+        assert errors == []
+        page.close()

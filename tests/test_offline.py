@@ -14,7 +14,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 from test_browser_demo import GOLDEN
 
-from browser import RequestLog, results, search, serve_under_sub_path
+from browser import RequestLog, results, scripts_started, search, serve_under_sub_path
 from conftest import ROOT, SiteProject
 
 pytestmark = pytest.mark.browser
@@ -59,9 +59,10 @@ class Watched:
 
 
 def static_links(page: Path) -> list[str]:
-    """The relative URLs in a page's HTML: links, scripts, stylesheets, photos and their renditions."""
+    """The relative URLs in a page's HTML: links, scripts (those fetched after the load event too),
+    stylesheets, photos and their renditions."""
     html = page.read_text(encoding="utf-8")
-    found = re.findall(r'<[a-z][^<>]*?\s(?:href|src)="([^"]*)"', html)
+    found = re.findall(r'<[a-z][^<>]*?\s(?:href|src|data-src)="([^"]*)"', html)
     for srcset in re.findall(r'<[a-z][^<>]*?\ssrcset="([^"]*)"', html):
         found += [part.strip().split(" ")[0] for part in srcset.split(",") if part.strip()]
     return [u for u in found if u and u[0] not in "#/" and not re.match(r"^[a-z][a-z0-9+.-]*:", u)]
@@ -112,6 +113,7 @@ def test_every_page_and_link_works_from_disk(browser, unzipped: Path) -> None:
             continue
         url = page_file.as_uri()
         page.goto(url)
+        scripts_started(page)  # their errors count too
         assert watched.problems == [], (url, watched.problems)
         banner = page.locator(".md-banner").inner_text()  # the 内部审阅版 banner, with the build's date
         assert "内部审阅版，请勿对外发布（生成于 2026年5月29日 04:26）" in banner, url
@@ -127,6 +129,7 @@ def test_photo_viewer_and_csv_download_from_disk(browser, unzipped: Path) -> Non
     watched = Watched(context)
     page = watched.page
     page.goto((unzipped / "gallery" / "index.html").as_uri())
+    scripts_started(page)
     page.locator("a[data-lightbox]").first.click()
     dialog = page.locator(".bb-lightbox[role=dialog]")
     dialog.wait_for(state="visible", timeout=5000)
@@ -209,6 +212,7 @@ def test_a_site_too_large_to_search_from_disk_says_so(browser, project: SiteProj
     watched = Watched(browser)
     page = watched.page
     page.goto((site / "index.html").as_uri())
+    scripts_started(page)
     page.keyboard.press("/")
     page.locator("input.md-search__input").fill("党课")
     results(page)

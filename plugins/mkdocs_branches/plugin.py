@@ -36,7 +36,7 @@ from .loader import ReadCache
 from .navigation import lift_lone_pages, without
 from .pages import Build, Edition, GeneratedPage, Options, data_files, place
 from .pages.base import edition_of
-from .pages.data import SCRIPTS, stylesheets
+from .pages.data import stylesheets
 from .pages.preview import ERRORS_URI, still_serving
 from .pages.reviewing import DASHBOARD_URI, QUEUE_URI
 from .periods import build_date
@@ -128,7 +128,6 @@ class BranchesPlugin(BasePlugin[BranchesConfig]):
         if theme.name == "material":
             theme["font"] = False  # Google Fonts are unreachable where these sites are published
         config.extra_css.extend(stylesheets(self.edition is Edition.INTERNAL or self.config.public_dashboard))
-        config.extra_javascript.extend(SCRIPTS)
         self.image_settings = self.images()
         self.options = self.options_for(config, self.edition)
         logging.getLogger("jieba").setLevel(logging.WARNING)

@@ -437,6 +437,13 @@
     if (toggle.checked && ev.relatedTarget instanceof Node && !root.contains(ev.relatedTarget)) setOpen(false);
   });
 
+  // This script comes after the page's photos (overrides/main.html): what was typed meanwhile is answered now.
+  if (document.activeElement === query) {
+    setOpen(true);
+    warm();
+  }
+  if (query.value) search();
+
   function typing(el) {
     return el && (el.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName));
   }

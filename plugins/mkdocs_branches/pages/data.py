@@ -23,9 +23,8 @@ ASSETS = Path(__file__).parent.parent / "assets"
 STYLESHEET = "assets/branches/branches.css"
 REVIEW_STYLESHEET = "assets/branches/branches-review.css"
 STYLE_SOURCES = ("branches.css", "review.css", "print.css", "search.css", "lightbox.css")
-SCRIPTS = ("assets/branches/search.js",)
-# The photo viewer's, linked only by pages with photos to open (overrides/main.html), not by every page.
-LIGHTBOX = ("assets/branches/lightbox.js",)
+# Linked by overrides/main.html: search on every page, the photo viewer's only where there are photos to open.
+SCRIPTS = ("assets/branches/search.js", "assets/branches/lightbox.js")
 FEED_URI = "feed.xml"
 
 
@@ -64,7 +63,7 @@ class Asset(DataFile):
         return [
             cls(uri=STYLESHEET, sources=tuple(p for p in styles if p.name != "review.css")),
             cls(uri=REVIEW_STYLESHEET, sources=tuple(styles)),
-            *(cls(uri=uri, sources=(ASSETS / uri.rsplit("/", 1)[1],)) for uri in (*SCRIPTS, *LIGHTBOX)),
+            *(cls(uri=uri, sources=(ASSETS / uri.rsplit("/", 1)[1],)) for uri in SCRIPTS),
         ]
 
     def content(self, build: Build) -> bytes:
