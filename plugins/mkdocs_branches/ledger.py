@@ -8,7 +8,7 @@ numbers, 宋体 body and 黑体 headings declared for East Asian text, so Word a
 
 What goes in: records all; news items only as the public edition publishes them (no drafts, nothing
 unreviewed), as the review judges them. Photos come from a `PhotoSource`: the renditions a build made
-(`photo_from_build`), or the originals reduced here (`photo_from_files`, for `branches ledger`).
+(`photo_from_renditions`), or the originals reduced here (`photo_from_files`, for `branches ledger`).
 """
 
 from __future__ import annotations
@@ -17,20 +17,20 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from .dates import display_date
-from .model import Branch, MeetingRecord, NewsItem
+from .model import Branch, MeetingRecord, NewsItem, PlannedActivity
 from .periods import period_display, period_kind
-from .rules import Meeting, PeriodResult, pair
+from .rules import Meeting, PeriodResult, Review, pair
 from .worklog import UNPLANNED, Worklog, worklog
 
 if TYPE_CHECKING:
-    from .pages.base import Build
+    from .images import Processed
 
 PhotoSource = Callable[[str], bytes | None]  # a content path (`jg1/news/x/01.jpg`) → JPEG or PNG bytes
 LEDGER_VERSION = 1  # raise when the document's layout changes: cached documents are made again
@@ -45,7 +45,7 @@ _MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[*_`~]+|\[([^\]]*)\]\([^)]
 
 @dataclass
 class Ledger:
-    """Everything the 台账 shows, gathered from one build."""
+    """Everything the 台账 shows, gathered from one build (`pages.worklog.ledger_of`)."""
 
     branch: Branch
     year: int
@@ -60,17 +60,25 @@ class Ledger:
     figures: int = 0
 
     @classmethod
-    def of(cls, build: Build, branch: Branch, year: int, quarter: int | None = None) -> Ledger:
-        review = build.review
+    def of(
+        cls,
+        branch: Branch,
+        year: int,
+        quarter: int | None,
+        *,
+        review: Review,
+        records: Iterable[MeetingRecord],
+        meetings: Sequence[Meeting],
+        plans: Iterable[PlannedActivity],
+    ) -> Ledger:
+        """`meetings`: the branch's, paired; `records` and `plans` may hold other branches'."""
 
         def inside(day: dt.date) -> bool:
             return day.year == year and (quarter is None or (day.month - 1) // 3 + 1 == quarter)
 
-        records = [r for r in build.content.records if r.branch_id == branch.id and inside(r.when.date)]
-        meetings = build.meetings.get(branch.id, [])
+        records = [r for r in records if r.branch_id == branch.id and inside(r.when.date)]
         items = [m.item for m in meetings if m.item and inside(m.day)]
         judged = {t.name for t in review.ruled_types}
-        plans = build.content.plans
         log = worklog(branch.id, year, plans, meetings, judged, review.build_date, quarter)
         results = [
             r for r in review.results if r.branch_id == branch.id and _overlaps(r.period, year, quarter)
@@ -147,11 +155,11 @@ def _overlaps(label: str, year: int, quarter: int | None) -> bool:
 # --- photos --------------------------------------------------------------------------------------
 
 
-def photo_from_build(build: Build) -> PhotoSource:
-    """The build's own JPEG (or PNG) rendition nearest `PRINT_WIDTH` without going over, read from the cache."""
+def photo_from_renditions(images: Mapping[str, Processed]) -> PhotoSource:
+    """A build's own JPEG (or PNG) rendition nearest `PRINT_WIDTH` without going over, read from the cache."""
 
     def read(path: str) -> bytes | None:
-        processed = build.site.images.get(path)
+        processed = images.get(path)
         if processed is None:
             return None
         fallbacks = [r for r in processed.renditions if r.mime != "image/webp" and not r.original]

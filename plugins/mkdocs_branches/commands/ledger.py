@@ -37,9 +37,10 @@ def ledger(
     """生成支部 BRANCH_ID 一年（或一个季度）的工作台账（Word 文件）：封面、目录、品牌简介、活动计划和完成情况、
     会议记录表、每次活动的记录、新闻和照片、组织生活达标情况。不会修改任何内容文件。"""
     from ..assemble import held_back, survey
-    from ..ledger import Ledger, photo_from_files
+    from ..ledger import photo_from_files
     from ..loader import load_content, settings_from
     from ..pages import Edition
+    from ..pages.worklog import ledger_of
     from ..periods import build_date
 
     check_branch_id(branch_id)
@@ -65,7 +66,7 @@ def ledger(
         held_back(content, problems), options, list_page_size=plugin.config.list_page_size, today=today
     )
     branch = build.branches.get(branch_id) or content.branches[branch_id]
-    book = Ledger.of(build, branch, year, quarter)
+    book = ledger_of(build, branch, year, quarter)
     data = book.docx(photo_from_files(root / options.content_dir))
     target = output or _free(Path(f"{branch.name}{book.period}工作台账.docx"))
     if target.suffix.lower() != ".docx":

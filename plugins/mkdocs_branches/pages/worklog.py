@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..incremental import stamp
 from ..model import Branch
@@ -15,6 +15,9 @@ from .base import INTERNAL_ONLY, Build
 from .branch import BranchPage
 from .data import DataFile
 from .reviewing import render_review
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
 
 
 def worklog_uri(branch_id: str, year: int) -> str:
@@ -160,13 +163,28 @@ class LedgerFile(DataFile):
         return stamp("ledger", digest, self.year, log, records, results, build.stamps.of(shown))
 
     def content(self, build: Build) -> bytes:
-        from ..ledger import Ledger, cached, photo_from_build
+        from ..ledger import cached, photo_from_renditions
 
-        book = Ledger.of(build, self.branch, self.year)
+        book = ledger_of(build, self.branch, self.year)
         images = build.site.images
         shown = [images[p].renditions for p in book.photo_paths() if p in images]
         cache = _cache_of(shown[0][0].path) if shown and shown[0] else None  # beside the photo cache
-        return cached(book, shown, cache, lambda: book.docx(photo_from_build(build)))
+        return cached(book, shown, cache, lambda: book.docx(photo_from_renditions(images)))
+
+
+def ledger_of(build: Build, branch: Branch, year: int, quarter: int | None = None) -> Ledger:
+    """The 台账 of `branch` for a year or a quarter, from what `build` publishes and judges."""
+    from ..ledger import Ledger
+
+    return Ledger.of(
+        branch,
+        year,
+        quarter,
+        review=build.review,
+        records=build.content.records,
+        meetings=build.meetings.get(branch.id, []),
+        plans=build.content.plans,
+    )
 
 
 def _cache_of(path: str) -> Path | None:
