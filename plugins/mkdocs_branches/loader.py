@@ -368,12 +368,9 @@ class _Reader:
             return None
         get = _getter(values)
         branch_type = get("type", "")
-        if branch_type and branch_type not in self.settings.branch_types:
-            self.problems.error(
-                path,
-                f"支部类型“{branch_type}”不在允许的列表里",
-                "可用的类型：" + "、".join(self.settings.branch_types),
-                values["type"].line,
+        if branch_type:
+            schema.listed(
+                branch_type, self.settings.branch_types, "支部类型", path, values["type"].line, self.problems
             )
         logo = None
         if "logo" in values:
@@ -420,13 +417,10 @@ class _Reader:
         }
         when = self._when(path.stem, values, shown, any(f is not None and f.name == "date" for f in written))
         item_type = get("type", "")
-        if item_type and item_type not in self.settings.activity_types:
-            self.problems.error(
-                shown,
-                f"活动类型“{item_type}”不在允许的列表里",
-                "可用的类型：" + "、".join(self.settings.activity_types),
-                values["type"].line,
-            )
+        types = self.settings.activity_types
+        if item_type and not schema.listed(
+            item_type, types, "活动类型", shown, values["type"].line, self.problems
+        ):
             return None
         if when is None or "title" not in values or "type" not in values:
             return None

@@ -188,10 +188,8 @@ def row_values(
     """A table row (a register's or a plan's) read through `fields`, its activity type one of `types`."""
     values = schema.read_fields(row, fields, where, problems, wording, line)
     kind = values.get("type")
-    if kind is not None and kind.value not in types:
-        problems.error(
-            where, f"活动类型“{kind.value}”不在允许的列表里", "可用的类型：" + "、".join(types), kind.line
-        )
+    if kind is not None:
+        schema.listed(kind.value, types, "活动类型", where, kind.line, problems)
     return values
 
 

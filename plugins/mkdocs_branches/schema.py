@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from .dates import DateError, parse_partial, parse_when
@@ -291,6 +291,16 @@ class Wording:
 
 
 HEADER = Wording()
+
+
+def listed(
+    value: object, allowed: Collection[str], what: str, where: str, line: int | None, problems: Problems
+) -> bool:
+    """Whether `value` (a 活动类型, 支部类型 …) is one of `allowed`; if not, an error that lists them."""
+    if value in allowed:
+        return True
+    problems.error(where, f"{what}“{value}”不在允许的列表里", "可用的类型：" + "、".join(allowed), line)
+    return False
 
 
 def find_field(key: str, fields: tuple[Field, ...]) -> Field | None:
