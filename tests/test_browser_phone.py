@@ -156,3 +156,18 @@ def test_materials_script_comes_after_the_page_and_starts_with_the_sites_own(
         assert fetched > loaded > 0
         assert errors == []
         page.close()
+
+
+def test_a_key_before_the_photos_have_come_starts_the_scripts(browser, demo_site: Path) -> None:
+    """The scripts wait for the first screen's photos, but not for a reader who reaches for something."""
+    with serve_under_sub_path(demo_site) as base:
+        page = browser.new_page()
+        gate = PhotoGate()
+        page.route(PHOTOS, gate.route)
+        page.goto(base + "gallery/", wait_until="domcontentloaded")
+        page.keyboard.press("Tab")
+        # Well before the 5 s after which they start anyway, and with the photos (so the load event) held.
+        page.wait_for_selector("html[data-bb-scripts]", state="attached", timeout=3000)
+        assert page.evaluate("document.readyState") != "complete"
+        gate.open()
+        page.close()

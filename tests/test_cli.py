@@ -354,6 +354,9 @@ def publishing_photos(project: SiteProject) -> tuple[subprocess.Popen[bytes], se
         stderr=subprocess.PIPE,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         start_new_session=True,  # a terminal's Ctrl+C reaches the whole group, workers too
+        # As from a terminal, even when these tests run in the background (where a shell ignores Ctrl+C and
+        # its children inherit that): Python then leaves Ctrl+C ignored too.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     workers: set[int] = set()
     deadline = time.monotonic() + 120
