@@ -117,10 +117,11 @@ class RequestLog:
         ]
 
 
-def scripts_started(page) -> None:
+def scripts_started(page, timeout: float = 15000) -> None:
     """Until the page's scripts (Material's, search, the photo viewer, the site's own) have run: they are
-    fetched after the load event (overrides/main.html), so a test of what they do waits for them."""
-    page.wait_for_selector("html[data-bb-scripts]", state="attached", timeout=15000)
+    fetched after the load event (overrides/main.html), so a test of what they do waits for them (at most
+    `timeout` ms)."""
+    page.wait_for_selector("html[data-bb-scripts]", state="attached", timeout=timeout)
 
 
 def search(page, query: str) -> list[dict[str, str]]:

@@ -167,7 +167,7 @@ def test_a_key_before_the_photos_have_come_starts_the_scripts(browser, demo_site
         page.goto(base + "gallery/", wait_until="domcontentloaded")
         page.keyboard.press("Tab")
         # Well before the 5 s after which they start anyway, and with the photos (so the load event) held.
-        page.wait_for_selector("html[data-bb-scripts]", state="attached", timeout=3000)
+        scripts_started(page, timeout=3000)
         assert page.evaluate("document.readyState") != "complete"
         gate.open()
         page.close()

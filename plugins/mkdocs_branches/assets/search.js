@@ -396,13 +396,14 @@
   function warm() {
     load().catch(function () {});
   }
-  query.addEventListener("focus", function () {
+  function focused() {
     // After the click that may have brought focus here has toggled search open itself (as in Material).
     setTimeout(function () {
       if (document.activeElement === query) setOpen(true);
     }, 1);
     warm();
-  });
+  }
+  query.addEventListener("focus", focused);
   selects.forEach(function (select) {
     select.addEventListener("change", search);
   });
@@ -438,10 +439,7 @@
   });
 
   // This script comes after the page's photos (overrides/main.html): what was typed meanwhile is answered now.
-  if (document.activeElement === query) {
-    setOpen(true);
-    warm();
-  }
+  if (document.activeElement === query) focused();
   if (query.value) search();
 
   function typing(el) {
